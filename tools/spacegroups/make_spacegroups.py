@@ -51,6 +51,20 @@ def e_glide_aliases(symbol):
     return [" ".join(v) for v in variants]
 
 
+def monoclinic_short(symbol):
+    """'P 1 2_1/n 1' -> 'P 2_1/n' (the short form users write; unique axis b wins ties by file order)."""
+    tokens = symbol.split()
+    if len(tokens) != 4:
+        return []
+    rest = [t for t in tokens[1:] if t != "1"]
+    return [tokens[0] + " " + rest[0]] if len(rest) == 1 else []
+
+
+def old_cubic(symbol):
+    """Pre-1983 cubic symbols without the bar on 3: 'Fd-3m' -> 'Fd3m', 'Pa-3' -> 'Pa3'."""
+    return [symbol.replace("-3", "3")] if "-3" in symbol else []
+
+
 def standard_hall_numbers():
     by_number = {}
     for hall in range(1, 531):
@@ -72,7 +86,12 @@ def main():
         names = [part.strip() for part in t["international"].split("=")]
         setting_symbol = t["international_full"] if t["number"] <= 15 else names[-1]
         aliases = []
-        for name in names + [t["international_short"], t["international_full"]] + e_glide_aliases(setting_symbol):
+        extra = e_glide_aliases(setting_symbol)
+        if t["number"] <= 15:
+            extra += monoclinic_short(setting_symbol)
+        if t["number"] >= 195:
+            extra += old_cubic(t["international_short"]) + old_cubic(t["international_full"])
+        for name in names + [t["international_short"], t["international_full"]] + extra:
             if name not in aliases and name != setting_symbol:
                 aliases.append(name)
         ops = []
