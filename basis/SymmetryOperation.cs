@@ -145,23 +145,63 @@ public sealed class SymmetryOperation : IEquatable<SymmetryOperation>
     public static string? ValidateGroup(IReadOnlyList<SymmetryOperation> operations)
     {
         if (operations.Count == 0) return "the operation list is empty";
-        var set = new HashSet<SymmetryOperation>();
-        for (int i = 0; i < operations.Count; i++)
+        int n = operations.Count;
+        int d = 1;
+        var keys = new Dictionary<long, int>(n);
+        for (int i = 0; i < n; i++)
         {
             var op = operations[i];
             int det = op.Determinant;
             if (det != 1 && det != -1) return $"operation {i + 1} ({op.ToXyz()}) has a rotation with determinant {det}, expected ±1";
-            if (!set.Add(op)) return $"operation {i + 1} ({op.ToXyz()}) is listed twice";
+            foreach (int v in op._rotation)
+                if (v < -7 || v > 7) return $"operation {i + 1} ({op.ToXyz()}) has a rotation entry {v}; crystallographic rotations have entries in -7..7 in any reasonable setting";
+            d = Lcm(d, op.Denominator);
+            if (d > 255) return $"translation denominators are too large (common denominator {d}; crystallographic settings need at most 12, 255 is supported)";
         }
-        if (!set.Contains(Identity)) return "the identity operation x,y,z is missing";
-        for (int i = 0; i < operations.Count; i++)
-            for (int j = 0; j < operations.Count; j++)
+        // Each operation as one 64-bit key: 9 rotation entries (4 bits each) and 3 translation
+        // numerators over the common denominator d (8 bits each): composition without allocation.
+        var rot = new int[9 * n];
+        var tr = new int[3 * n];
+        for (int i = 0; i < n; i++)
+        {
+            var op = operations[i];
+            Array.Copy(op._rotation, 0, rot, 9 * i, 9);
+            for (int c = 0; c < 3; c++) tr[3 * i + c] = op._translation[c] * (d / op.Denominator);
+            long key = Key(rot, 9 * i, tr[3 * i], tr[3 * i + 1], tr[3 * i + 2]);
+            if (keys.ContainsKey(key)) return $"operation {i + 1} ({op.ToXyz()}) is listed twice";
+            keys[key] = i;
+        }
+        if (!keys.ContainsKey(Key(new[] { 1, 0, 0, 0, 1, 0, 0, 0, 1 }, 0, 0, 0, 0))) return "the identity operation x,y,z is missing";
+        var product = new int[9];
+        for (int a = 0; a < n; a++)
+            for (int b = 0; b < n; b++)
             {
-                var p = operations[i].Compose(operations[j]);
-                if (!set.Contains(p))
-                    return $"not closed under composition: ({operations[i].ToXyz()}) ∘ ({operations[j].ToXyz()}) = {p.ToXyz()} is not in the list";
+                for (int i = 0; i < 3; i++)
+                    for (int j = 0; j < 3; j++)
+                        product[3 * i + j] = rot[9 * a + 3 * i] * rot[9 * b + j] + rot[9 * a + 3 * i + 1] * rot[9 * b + 3 + j] + rot[9 * a + 3 * i + 2] * rot[9 * b + 6 + j];
+                bool small = true;
+                foreach (int v in product) small &= v >= -7 && v <= 7;
+                long t0 = tr[3 * a], t1 = tr[3 * a + 1], t2 = tr[3 * a + 2];
+                for (int k = 0; k < 3; k++)
+                {
+                    t0 += (long)rot[9 * a + k] * tr[3 * b + k];
+                    t1 += (long)rot[9 * a + 3 + k] * tr[3 * b + k];
+                    t2 += (long)rot[9 * a + 6 + k] * tr[3 * b + k];
+                }
+                if (!small || !keys.ContainsKey(Key(product, 0, (int)(((t0 % d) + d) % d), (int)(((t1 % d) + d) % d), (int)(((t2 % d) + d) % d))))
+                {
+                    var p = operations[a].Compose(operations[b]);
+                    return $"not closed under composition: ({operations[a].ToXyz()}) ∘ ({operations[b].ToXyz()}) = {p.ToXyz()} is not in the list";
+                }
             }
         return null;
+    }
+
+    private static long Key(int[] r, int offset, int t0, int t1, int t2)
+    {
+        long key = 0;
+        for (int i = 0; i < 9; i++) key = (key << 4) | (long)(r[offset + i] + 8);
+        return (((key << 8 | (long)t0) << 8 | (long)t1) << 8) | (long)t2;
     }
 
     internal static int Mod(int a, int n) => ((a % n) + n) % n;

@@ -45,7 +45,7 @@ internal static class TablesEmitter
         Span(sb, "int", "PartitionOrbitStart", "Per partition: offset of its orbit bounds in OrbitMemberStart; one extra entry.", t.PartitionOrbitStart.AsArray());
         Span(sb, "ushort", "OrbitMemberStart", "Per partition: orbit bounds relative to the partition's first member (orbit count + 1 entries).", t.OrbitMemberStart.AsArray());
         Span(sb, "ushort", "Members", "Orbit members as indices into Frequencies, orbits in canonical order.", t.Members.AsArray());
-        Span(sb, "byte", "Phases", "Phase numerators per member (ExtinctPhase for extinct orbits).", t.Phases.AsArray());
+        Utf8Bytes(sb, "Phases", "Phase numerators per member (ExtinctPhase for extinct orbits).", t.Phases.AsArray());
         Span(sb, "short", "StandardSetting", "Per IT number 0..230: index of the ITA standard setting (-1 for 0).", t.StandardSetting.AsArray());
         Span(sb, "ushort", "HallNumber", "Per setting: spglib Hall number.", settings.Select(s => s.HallNumber).ToArray());
         Span(sb, "byte", "Number", "Per setting: IT number.", settings.Select(s => s.Number).ToArray());
@@ -73,6 +73,21 @@ internal static class TablesEmitter
             sb.Append(values[i].ToString(CultureInfo.InvariantCulture)).Append(',');
         }
         sb.Append("\n    };\n\n");
+    }
+
+    /// <summary>
+    /// Bytes below 0x80 as a u8 string literal: the same constant data (data section, no allocation)
+    /// as a byte-array literal, but one token instead of one syntax node per element: compiling the
+    /// 400 KB phase table this way takes seconds less (measured, README).
+    /// </summary>
+    private static void Utf8Bytes(StringBuilder sb, string name, string doc, int[] values)
+    {
+        sb.Append("    /// <summary>").Append(doc).Append("</summary>\n");
+        sb.Append("    internal static global::System.ReadOnlySpan<byte> ").Append(name).Append(" =>\n        \"");
+        // One literal (concatenating u8 literals is slow to compile). Every byte is escaped, so a \x
+        // escape is always followed by a backslash or the closing quote.
+        foreach (int v in values) sb.Append("\\x").Append(v.ToString("x", CultureInfo.InvariantCulture));
+        sb.Append("\"u8;\n\n");
     }
 
     private static void Strings(StringBuilder sb, string name, string doc, IEnumerable<string> values)

@@ -14,7 +14,7 @@ namespace CftRuntime.Generator.Model;
 internal static class TablesBuilder
 {
     /// <summary>Marks every member of an extinct orbit in the phase table.</summary>
-    public const int ExtinctPhase = 255;
+    public const int ExtinctPhase = 127;
 
     public static IReadOnlyList<SymmetryOperation> Operations(SettingSpec spec)
     {

@@ -12,6 +12,9 @@ namespace CftRuntime.Generator.Parsing;
 /// </summary>
 internal static class SpaceGroupJsonParser
 {
+    /// <summary>Phases are stored as bytes below the extinct marker 127.</summary>
+    public const int MaxPhaseDenominator = 126;
+
     public static CatalogSpec Parse(string text, string path)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -125,6 +128,13 @@ internal static class SpaceGroupJsonParser
                 flat.Add(op.Denominator);
             }
         if (context.Diagnostics.Count != before) return null;
+        int common = 1;
+        foreach (var op in operations) common = common / (int)Gcd(common, op.Denominator) * op.Denominator;
+        if (common > MaxPhaseDenominator)
+        {
+            context.Report(DiagnosticIds.Fraction, opsNode!, $"the translations of space group {number} (hall_number {hallNumber}) have common denominator {common}; at most {MaxPhaseDenominator} is supported (crystallographic settings need 12)");
+            return null;
+        }
         string? problem = SymmetryOperation.ValidateGroup(operations);
         if (problem is not null)
         {
