@@ -1,0 +1,40 @@
+#!/usr/bin/env pwsh
+# CftRuntime build tasks. Run with the pinned PowerShell tool:
+#   dotnet tool restore
+#   dotnet tool run pwsh ./build.ps1 <task>
+# Tasks: restore, build, test, publish, spacegroups, all (restore + build + test).
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('restore', 'build', 'test', 'publish', 'spacegroups', 'all')]
+    [string] $Task = 'all',
+    [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+Set-Location $PSScriptRoot
+
+function Invoke-Step([string] $Name, [scriptblock] $Body) {
+    Write-Host "==> $Name" -ForegroundColor Cyan
+    & $Body
+    if ($LASTEXITCODE -ne 0) { throw "$Name failed with exit code $LASTEXITCODE" }
+}
+
+function Restore { Invoke-Step 'restore' { dotnet restore CftRuntime.sln } }
+function Build { Invoke-Step 'build' { dotnet build CftRuntime.sln -c $Configuration --no-restore } }
+function Test { Invoke-Step 'test' { dotnet test CftRuntime.sln -c $Configuration --no-restore } }
+function Publish {
+    Invoke-Step 'publish cli' { dotnet publish cli/Cft.Cli.csproj -c $Configuration -o artifacts/cli }
+    Write-Host "cft published to artifacts/cli"
+}
+function SpaceGroups {
+    # Regenerates spacegroups.json from spglib's database (Debian: apt-get install -y python3-spglib).
+    Invoke-Step 'spacegroups.json' { /usr/bin/python3 tools/spacegroups/make_spacegroups.py > spacegroups.json }
+}
+
+switch ($Task) {
+    'restore' { Restore }
+    'build' { Restore; Build }
+    'test' { Restore; Build; Test }
+    'publish' { Restore; Publish }
+    'spacegroups' { SpaceGroups }
+    'all' { Restore; Build; Test }
+}
