@@ -1,0 +1,130 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace CftRuntime.Crystals;
+
+/// <summary>An atomic site: element, fractional position, occupancy, label and (for unique sites) Wyckoff multiplicity.</summary>
+/// <param name="AtomicNumber">Z, 1..118.</param>
+/// <param name="X">Fractional x.</param>
+/// <param name="Y">Fractional y.</param>
+/// <param name="Z">Fractional z.</param>
+/// <param name="Occupancy">Site occupancy in (0, 1].</param>
+/// <param name="Label">The file's site label (may be empty).</param>
+/// <param name="Multiplicity">Number of positions of this site's orbit in the conventional cell (1 in a full-cell listing).</param>
+public sealed record Site(int AtomicNumber, double X, double Y, double Z, double Occupancy = 1.0, string Label = "", int Multiplicity = 1)
+{
+    /// <summary>Element symbol.</summary>
+    public string Element => Elements.Symbol(AtomicNumber);
+}
+
+/// <summary>
+/// A crystal structure: lattice, the symmetry it is described in, and its unique sites (the asymmetric
+/// unit, each with its Wyckoff multiplicity). Immutable.
+/// </summary>
+public sealed class Crystal
+{
+    /// <summary>Default tolerance (Å) for merging positions that coincide modulo the lattice.</summary>
+    public const double DefaultToleranceAngstrom = 0.01;
+
+    /// <summary>
+    /// Creates a crystal from unique sites; multiplicities are computed from the symmetry (the sites'
+    /// own <see cref="Site.Multiplicity"/> is replaced).
+    /// </summary>
+    public Crystal(string id, Lattice lattice, CrystalSymmetry symmetry, IEnumerable<Site> uniqueSites, double toleranceAngstrom = DefaultToleranceAngstrom)
+    {
+        Id = id;
+        Lattice = lattice ?? throw new ArgumentNullException(nameof(lattice));
+        Symmetry = symmetry ?? throw new ArgumentNullException(nameof(symmetry));
+        var sites = new List<Site>();
+        foreach (var s in uniqueSites)
+        {
+            if (s.AtomicNumber < 1 || s.AtomicNumber > Elements.MaxAtomicNumber) throw new ArgumentException($"site '{s.Label}': atomic number {s.AtomicNumber} is not in 1..118");
+            if (!double.IsFinite(s.X) || !double.IsFinite(s.Y) || !double.IsFinite(s.Z)) throw new ArgumentException($"site '{s.Label}': coordinates must be finite");
+            if (!(s.Occupancy > 0 && s.Occupancy <= 1 + 1e-6)) throw new ArgumentException($"site '{s.Label}': occupancy {s.Occupancy} is not in (0, 1]");
+            var (x, y, z) = (Wrap(s.X), Wrap(s.Y), Wrap(s.Z));
+            sites.Add(s with { X = x, Y = y, Z = z, Multiplicity = Orbit(x, y, z, toleranceAngstrom).Count });
+        }
+        Sites = sites;
+    }
+
+    /// <summary>Identifier (file name, data block or dataset id).</summary>
+    public string Id { get; }
+
+    /// <summary>The lattice.</summary>
+    public Lattice Lattice { get; }
+
+    /// <summary>The symmetry the sites are expressed in.</summary>
+    public CrystalSymmetry Symmetry { get; }
+
+    /// <summary>Unique sites with their Wyckoff multiplicities.</summary>
+    public IReadOnlyList<Site> Sites { get; }
+
+    /// <summary>Number of atoms in the conventional cell (Σ multiplicity × occupancy).</summary>
+    public double AtomCount => Sites.Sum(s => s.Multiplicity * s.Occupancy);
+
+    /// <summary>Whether any site is partially occupied.</summary>
+    public bool HasPartialOccupancy => Sites.Any(s => s.Occupancy < 1 - 1e-6);
+
+    /// <summary>All positions of the conventional cell: every unique site's orbit, wrapped into [0, 1).</summary>
+    public IReadOnlyList<Site> ExpandToCell(double toleranceAngstrom = DefaultToleranceAngstrom)
+    {
+        var result = new List<Site>();
+        foreach (var s in Sites)
+            foreach (var (x, y, z) in Orbit(s.X, s.Y, s.Z, toleranceAngstrom))
+                result.Add(s with { X = x, Y = y, Z = z, Multiplicity = 1 });
+        return result;
+    }
+
+    /// <summary>
+    /// Reduces a full-cell listing to unique sites under <paramref name="symmetry"/>: positions of the same
+    /// element and occupancy that are images of each other (within the tolerance, in Å, modulo the
+    /// lattice) collapse into one site. Throws when a site's images are missing from the listing.
+    /// </summary>
+    public static Crystal FromFullCell(string id, Lattice lattice, CrystalSymmetry symmetry, IReadOnlyList<Site> cell, double toleranceAngstrom = DefaultToleranceAngstrom)
+    {
+        var used = new bool[cell.Count];
+        var unique = new List<Site>();
+        var probe = new Crystal(id, lattice, symmetry, Array.Empty<Site>(), toleranceAngstrom);
+        for (int i = 0; i < cell.Count; i++)
+        {
+            if (used[i]) continue;
+            var s = cell[i];
+            unique.Add(s);
+            foreach (var (x, y, z) in probe.Orbit(Wrap(s.X), Wrap(s.Y), Wrap(s.Z), toleranceAngstrom))
+            {
+                int match = -1;
+                for (int j = 0; j < cell.Count && match < 0; j++)
+                    if (!used[j] && cell[j].AtomicNumber == s.AtomicNumber && Math.Abs(cell[j].Occupancy - s.Occupancy) < 1e-6
+                        && lattice.PeriodicDistance(cell[j].X - x, cell[j].Y - y, cell[j].Z - z) <= toleranceAngstrom)
+                        match = j;
+                if (match < 0)
+                    throw new ArgumentException($"site '{s.Label}' ({s.Element} at {s.X:F4} {s.Y:F4} {s.Z:F4}) has an image at ({x:F4} {y:F4} {z:F4}) that is not in the cell listing: the structure does not have symmetry {symmetry}");
+                used[match] = true;
+            }
+        }
+        return new Crystal(id, lattice, symmetry, unique, toleranceAngstrom);
+    }
+
+    /// <summary>The distinct images of a fractional point under the symmetry, wrapped into [0, 1), merged within the tolerance (Å).</summary>
+    public List<(double X, double Y, double Z)> Orbit(double x, double y, double z, double toleranceAngstrom = DefaultToleranceAngstrom)
+    {
+        var images = new List<(double, double, double)>();
+        foreach (var g in Symmetry.Operations)
+        {
+            g.Apply(x, y, z, out double gx, out double gy, out double gz);
+            (gx, gy, gz) = (Wrap(gx), Wrap(gy), Wrap(gz));
+            bool seen = false;
+            foreach (var (ix, iy, iz) in images)
+                if (Lattice.PeriodicDistance(gx - ix, gy - iy, gz - iz) <= toleranceAngstrom) { seen = true; break; }
+            if (!seen) images.Add((gx, gy, gz));
+        }
+        return images;
+    }
+
+    private static double Wrap(double v)
+    {
+        double w = v - Math.Floor(v);
+        return w >= 1 ? 0 : w;
+    }
+}

@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using CftRuntime.Basis;
+using CftRuntime.Tables;
+
+namespace CftRuntime.Crystals;
+
+/// <summary>
+/// The symmetry a structure is described in: a setting of spacegroups.json, or an operation set that
+/// matches none (then its basis is built at run time by the same <see cref="OrbitBasisBuilder"/>).
+/// </summary>
+public sealed class CrystalSymmetry
+{
+    private static Dictionary<string, int>? s_bySignature;
+    private OrbitBasis? _runtimeBasis;
+
+    private CrystalSymmetry(SpaceGroupSetting? setting, IReadOnlyList<SymmetryOperation> operations)
+    {
+        Setting = setting;
+        Operations = operations;
+    }
+
+    /// <summary>The catalogue setting, or null when the operations match none.</summary>
+    public SpaceGroupSetting? Setting { get; }
+
+    /// <summary>All operations of the conventional cell (centring included).</summary>
+    public IReadOnlyList<SymmetryOperation> Operations { get; }
+
+    /// <summary>IT number, or 0 when the operations match no catalogue setting.</summary>
+    public int Number => Setting?.Number ?? 0;
+
+    /// <summary>The symmetry of a catalogue setting.</summary>
+    public static CrystalSymmetry FromSetting(SpaceGroupSetting setting) => new(setting, setting.Operations());
+
+    /// <summary>P1.</summary>
+    public static CrystalSymmetry P1 => FromSetting(SpaceGroups.Standard(1));
+
+    /// <summary>
+    /// The symmetry of listed operations: completed to a group by composition (CIFs sometimes omit
+    /// products), then matched to a catalogue setting by set equality modulo lattice translations.
+    /// </summary>
+    /// <exception cref="ArgumentException">The operations do not generate a finite space group.</exception>
+    public static CrystalSymmetry FromOperations(IReadOnlyList<SymmetryOperation> operations)
+    {
+        var group = Close(operations);
+        string? problem = SymmetryOperation.ValidateGroup(group);
+        if (problem is not null) throw new ArgumentException("the symmetry operations do not form a space group: " + problem);
+        var table = s_bySignature ??= BuildSignatures();
+        if (table.TryGetValue(Signature(group), out int index)) return FromSetting(SpaceGroups.Get(index));
+        return new CrystalSymmetry(null, group);
+    }
+
+    /// <summary>The orbit basis at the compiled cutoff: the compile-time table's operations, or one built now for a custom set.</summary>
+    public OrbitBasis RuntimeBasis(int cutoff) =>
+        cutoff == SpaceGroups.Cutoff && _runtimeBasis is not null ? _runtimeBasis : (_runtimeBasis = OrbitBasisBuilder.Build(Operations, cutoff));
+
+    /// <inheritdoc/>
+    public override string ToString() => Setting?.ToString() ?? $"custom operation set ({Operations.Count} operations)";
+
+    private static List<SymmetryOperation> Close(IReadOnlyList<SymmetryOperation> operations)
+    {
+        var set = new HashSet<SymmetryOperation>(operations) { SymmetryOperation.Identity };
+        var list = set.ToList();
+        for (int i = 0; i < list.Count; i++)
+        {
+            if (list.Count > 192 * 4) throw new ArgumentException($"the symmetry operations generate more than {192 * 4} operations: not a space group (check the translations)");
+            for (int j = 0; j <= i; j++)
+            {
+                foreach (var p in new[] { list[i].Compose(list[j]), list[j].Compose(list[i]) })
+                    if (set.Add(p)) list.Add(p);
+            }
+        }
+        return list;
+    }
+
+    private static string Signature(IEnumerable<SymmetryOperation> ops) =>
+        string.Join(";", ops.Select(o => o.ToXyz()).OrderBy(s => s, StringComparer.Ordinal));
+
+    private static Dictionary<string, int> BuildSignatures()
+    {
+        var d = new Dictionary<string, int>();
+        foreach (var s in SpaceGroups.All) d.TryAdd(Signature(s.Operations()), s.Index);
+        return d;
+    }
+}
