@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Generic;
+using CftRuntime.Basis;
+
+namespace CftRuntime.Features;
+
+/// <summary>
+/// Flat arrays that drive the featurizer kernels for one symmetry: which (h0, h1) plane-wave pairs
+/// to form, which members (pair × e(h2 z)) to sum per orbit with which conjugate phases, and which
+/// orbit value and phase fills each output column pair. Built once per setting and cached.
+/// </summary>
+internal sealed class FeaturePlan
+{
+    /// <summary>Largest |h_i| among used members: axis tables span −MaxIndex..MaxIndex.</summary>
+    public int MaxIndex;
+    public int[] PairH0 = Array.Empty<int>();
+    public int[] PairH1 = Array.Empty<int>();
+    public int[] MemberPair = Array.Empty<int>();
+    public int[] MemberZ = Array.Empty<int>();
+    /// <summary>cos/sin of −2πφ for each member (e(−φ_m)).</summary>
+    public double[] MemberCos = Array.Empty<double>();
+    public double[] MemberSin = Array.Empty<double>();
+    public int[] OrbitStart = Array.Empty<int>();
+    public double[] OrbitScale = Array.Empty<double>();
+    /// <summary>Per column pair: orbit index, or −1 when the frequency is extinct.</summary>
+    public int[] OutputOrbit = Array.Empty<int>();
+    /// <summary>cos/sin of +2πφ_h for each column pair (S_h = e(φ_h) S_first).</summary>
+    public double[] OutputCos = Array.Empty<double>();
+    public double[] OutputSin = Array.Empty<double>();
+
+    public int OrbitCount => OrbitScale.Length;
+
+    public static FeaturePlan Build(BasisDescription basis, FeatureLayout layout)
+    {
+        // Which orbit (and member phase) holds each layout frequency.
+        var where = new Dictionary<(int, int, int), (int Orbit, int P, int N)>();
+        for (int o = 0; o < basis.Orbits.Count; o++)
+        {
+            var orbit = basis.Orbits[o];
+            for (int m = 0; m < orbit.Members.Count; m++)
+                where[orbit.Members[m]] = (o, orbit.Phases[m].P, orbit.Phases[m].N);
+        }
+        var plan = new FeaturePlan();
+        var used = new Dictionary<int, int>(); // basis orbit → plan orbit
+        int columns = layout.FrequencyCount;
+        plan.OutputOrbit = new int[columns];
+        plan.OutputCos = new double[columns];
+        plan.OutputSin = new double[columns];
+        for (int j = 0; j < columns; j++)
+        {
+            var h = layout.Frequency(j);
+            if (!where.TryGetValue(h, out var w))
+            {
+                if (Math.Max(Math.Abs(h.H), Math.Max(Math.Abs(h.K), Math.Abs(h.L))) > basis.Cutoff)
+                    throw new ArgumentException($"feature layout K={layout.Cutoff} needs frequencies beyond the basis cutoff {basis.Cutoff}");
+                plan.OutputOrbit[j] = -1; // extinct: S_h ≡ 0
+                continue;
+            }
+            if (!used.TryGetValue(w.Orbit, out int po)) { po = used.Count; used[w.Orbit] = po; }
+            plan.OutputOrbit[j] = po;
+            plan.OutputCos[j] = Math.Cos(2 * Math.PI * w.P / w.N);
+            plan.OutputSin[j] = Math.Sin(2 * Math.PI * w.P / w.N);
+        }
+
+        var pairIndex = new Dictionary<(int, int), int>();
+        var pairH0 = new List<int>();
+        var pairH1 = new List<int>();
+        var memberPair = new List<int>();
+        var memberZ = new List<int>();
+        var memberCos = new List<double>();
+        var memberSin = new List<double>();
+        var orbitStart = new List<int> { 0 };
+        var orbitScale = new double[used.Count];
+        var order = new int[used.Count];
+        foreach (var kv in used) order[kv.Value] = kv.Key;
+        int max = 0;
+        foreach (var (h, k, l) in EnumerateMembers(basis, order)) max = Math.Max(max, Math.Max(Math.Abs(h), Math.Max(Math.Abs(k), Math.Abs(l))));
+        for (int po = 0; po < order.Length; po++)
+        {
+            var orbit = basis.Orbits[order[po]];
+            for (int m = 0; m < orbit.Members.Count; m++)
+            {
+                var (h, k, l) = orbit.Members[m];
+                if (!pairIndex.TryGetValue((h, k), out int p))
+                {
+                    p = pairH0.Count;
+                    pairIndex[(h, k)] = p;
+                    pairH0.Add(h + max);
+                    pairH1.Add(k + max);
+                }
+                memberPair.Add(p);
+                memberZ.Add(l + max);
+                double turns = -(double)orbit.Phases[m].P / orbit.Phases[m].N;
+                memberCos.Add(Math.Cos(2 * Math.PI * turns));
+                memberSin.Add(Math.Sin(2 * Math.PI * turns));
+            }
+            orbitStart.Add(memberPair.Count);
+            orbitScale[po] = 1.0 / orbit.Members.Count;
+        }
+        plan.MaxIndex = max;
+        plan.PairH0 = pairH0.ToArray();
+        plan.PairH1 = pairH1.ToArray();
+        plan.MemberPair = memberPair.ToArray();
+        plan.MemberZ = memberZ.ToArray();
+        plan.MemberCos = memberCos.ToArray();
+        plan.MemberSin = memberSin.ToArray();
+        plan.OrbitStart = orbitStart.ToArray();
+        plan.OrbitScale = orbitScale;
+        return plan;
+    }
+
+    private static IEnumerable<(int, int, int)> EnumerateMembers(BasisDescription basis, int[] orbits)
+    {
+        foreach (int o in orbits)
+            foreach (var m in basis.Orbits[o].Members) yield return m;
+    }
+}
