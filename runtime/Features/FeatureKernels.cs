@@ -1,6 +1,8 @@
 using System;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace CftRuntime.Features;
 
@@ -111,12 +113,25 @@ internal static class FeatureKernels
     {
         var s = KernelScratch.For(plan);
         int m = plan.MaxIndex, width = 2 * m + 1;
-        var axis = s.Axis;
-        var pairs = s.Pairs;
-        var orbits = s.Orbits;
         int sites = positions.Length / 3;
+        ref Vector256<double> axis = ref MemoryMarshal.GetArrayDataReference(s.Axis);
+        ref Vector256<double> pairs = ref MemoryMarshal.GetArrayDataReference(s.Pairs);
+        ref Vector256<double> orbits = ref MemoryMarshal.GetArrayDataReference(s.Orbits);
+        ref int pairH0 = ref MemoryMarshal.GetArrayDataReference(plan.PairH0);
+        ref int pairH1 = ref MemoryMarshal.GetArrayDataReference(plan.PairH1);
+        ref int memberPair = ref MemoryMarshal.GetArrayDataReference(plan.MemberPair);
+        ref int memberZ = ref MemoryMarshal.GetArrayDataReference(plan.MemberZ);
+        ref double memberCos = ref MemoryMarshal.GetArrayDataReference(plan.MemberCos);
+        ref double memberSin = ref MemoryMarshal.GetArrayDataReference(plan.MemberSin);
+        ref int orbitStart = ref MemoryMarshal.GetArrayDataReference(plan.OrbitStart);
+        ref double orbitScale = ref MemoryMarshal.GetArrayDataReference(plan.OrbitScale);
+        ref int outputOrbit = ref MemoryMarshal.GetArrayDataReference(plan.OutputOrbit);
+        ref double outputCos = ref MemoryMarshal.GetArrayDataReference(plan.OutputCos);
+        ref double outputSin = ref MemoryMarshal.GetArrayDataReference(plan.OutputSin);
+        int pairCount = plan.PairH0.Length, orbitCount = plan.OrbitCount, columns = plan.OutputOrbit.Length;
         Span<double> c4 = stackalloc double[4];
         Span<double> s4 = stackalloc double[4];
+        Span<float> tail = stackalloc float[8];
         for (int first = 0; first < sites; first += 4)
         {
             int lanes = Math.Min(4, sites - first);
@@ -130,69 +145,105 @@ internal static class FeatureKernels
                 }
                 var cs = Vector256.Create(c4[0], c4[1], c4[2], c4[3]);
                 var sn = Vector256.Create(s4[0], s4[1], s4[2], s4[3]);
-                int b = 2 * width * a + 2 * m;
-                axis[b] = Vector256<double>.One; axis[b + 1] = Vector256<double>.Zero;
+                ref Vector256<double> e = ref Unsafe.Add(ref axis, 2 * width * a + 2 * m);
+                e = Vector256<double>.One;
+                Unsafe.Add(ref e, 1) = Vector256<double>.Zero;
                 for (int n = 1; n <= m; n++)
                 {
-                    var pr = axis[b + 2 * (n - 1)];
-                    var pi = axis[b + 2 * (n - 1) + 1];
+                    var pr = Unsafe.Add(ref e, 2 * (n - 1));
+                    var pi = Unsafe.Add(ref e, 2 * (n - 1) + 1);
                     var r = pr * cs - pi * sn;
                     var i = pr * sn + pi * cs;
-                    axis[b + 2 * n] = r; axis[b + 2 * n + 1] = i;
-                    axis[b - 2 * n] = r; axis[b - 2 * n + 1] = -i;
+                    Unsafe.Add(ref e, 2 * n) = r;
+                    Unsafe.Add(ref e, 2 * n + 1) = i;
+                    Unsafe.Add(ref e, -2 * n) = r;
+                    Unsafe.Add(ref e, -2 * n + 1) = -i;
                 }
             }
-            int yBase = 2 * width, zBase = 4 * width;
-            for (int p = 0; p < plan.PairH0.Length; p++)
+            ref Vector256<double> ey = ref Unsafe.Add(ref axis, 2 * width);
+            ref Vector256<double> ez = ref Unsafe.Add(ref axis, 4 * width);
+            for (int p = 0; p < pairCount; p++)
             {
-                var ar = axis[2 * plan.PairH0[p]];
-                var ai = axis[2 * plan.PairH0[p] + 1];
-                var br = axis[yBase + 2 * plan.PairH1[p]];
-                var bi = axis[yBase + 2 * plan.PairH1[p] + 1];
-                pairs[2 * p] = ar * br - ai * bi;
-                pairs[2 * p + 1] = ar * bi + ai * br;
+                int x0 = 2 * Unsafe.Add(ref pairH0, p), y0 = 2 * Unsafe.Add(ref pairH1, p);
+                var ar = Unsafe.Add(ref axis, x0);
+                var ai = Unsafe.Add(ref axis, x0 + 1);
+                var br = Unsafe.Add(ref ey, y0);
+                var bi = Unsafe.Add(ref ey, y0 + 1);
+                Unsafe.Add(ref pairs, 2 * p) = Vector256.FusedMultiplyAdd(ar, br, -(ai * bi));
+                Unsafe.Add(ref pairs, 2 * p + 1) = Vector256.FusedMultiplyAdd(ar, bi, ai * br);
             }
-            for (int o = 0; o < plan.OrbitCount; o++)
+            for (int o = 0; o < orbitCount; o++)
             {
                 var accR = Vector256<double>.Zero;
                 var accI = Vector256<double>.Zero;
-                for (int k = plan.OrbitStart[o]; k < plan.OrbitStart[o + 1]; k++)
+                int end = Unsafe.Add(ref orbitStart, o + 1);
+                for (int k = Unsafe.Add(ref orbitStart, o); k < end; k++)
                 {
-                    int p = 2 * plan.MemberPair[k], z = zBase + 2 * plan.MemberZ[k];
-                    var pr = pairs[p];
-                    var pi = pairs[p + 1];
-                    var zr = axis[z];
-                    var zi = axis[z + 1];
-                    var wr = pr * zr - pi * zi;
-                    var wi = pr * zi + pi * zr;
-                    var c = Vector256.Create(plan.MemberCos[k]);
-                    var sk = Vector256.Create(plan.MemberSin[k]);
-                    accR += wr * c - wi * sk;
-                    accI += wr * sk + wi * c;
+                    int p = 2 * Unsafe.Add(ref memberPair, k), z = 2 * Unsafe.Add(ref memberZ, k);
+                    var pr = Unsafe.Add(ref pairs, p);
+                    var pi = Unsafe.Add(ref pairs, p + 1);
+                    var zr = Unsafe.Add(ref ez, z);
+                    var zi = Unsafe.Add(ref ez, z + 1);
+                    var wr = Vector256.FusedMultiplyAdd(pr, zr, -(pi * zi));
+                    var wi = Vector256.FusedMultiplyAdd(pr, zi, pi * zr);
+                    var c = Vector256.Create(Unsafe.Add(ref memberCos, k));
+                    var sk = Vector256.Create(Unsafe.Add(ref memberSin, k));
+                    accR = Vector256.FusedMultiplyAdd(wr, c, Vector256.FusedMultiplyAdd(-wi, sk, accR));
+                    accI = Vector256.FusedMultiplyAdd(wr, sk, Vector256.FusedMultiplyAdd(wi, c, accI));
                 }
-                var scale = Vector256.Create(plan.OrbitScale[o]);
-                orbits[2 * o] = accR * scale;
-                orbits[2 * o + 1] = accI * scale;
+                var scale = Vector256.Create(Unsafe.Add(ref orbitScale, o));
+                Unsafe.Add(ref orbits, 2 * o) = accR * scale;
+                Unsafe.Add(ref orbits, 2 * o + 1) = accI * scale;
             }
-            for (int j = 0; j < plan.OutputOrbit.Length; j++)
+            // Each lane's (re, im) is one 8-byte store into its own row.
+            ref float row0 = ref MemoryMarshal.GetReference(output.Slice(first * featureCount, lanes * featureCount));
+            for (int j = 0; j < columns; j++)
             {
-                int o = plan.OutputOrbit[j];
-                int col = (first * featureCount) + 2 * j;
+                int o = Unsafe.Add(ref outputOrbit, j);
+                Vector128<float> lo, hi;
                 if (o < 0)
                 {
-                    for (int lane = 0; lane < lanes; lane++) { output[col + lane * featureCount] = 0; output[col + lane * featureCount + 1] = 0; }
-                    continue;
+                    lo = hi = Vector128<float>.Zero;
                 }
-                var c = Vector256.Create(plan.OutputCos[j]);
-                var sj = Vector256.Create(plan.OutputSin[j]);
-                var vr = orbits[2 * o] * c - orbits[2 * o + 1] * sj;
-                var vi = orbits[2 * o] * sj + orbits[2 * o + 1] * c;
-                for (int lane = 0; lane < lanes; lane++)
+                else
                 {
-                    output[col + lane * featureCount] = (float)vr.GetElement(lane);
-                    output[col + lane * featureCount + 1] = (float)vi.GetElement(lane);
+                    var c = Vector256.Create(Unsafe.Add(ref outputCos, j));
+                    var sj = Vector256.Create(Unsafe.Add(ref outputSin, j));
+                    var orr = Unsafe.Add(ref orbits, 2 * o);
+                    var oi = Unsafe.Add(ref orbits, 2 * o + 1);
+                    var vr = Vector256.FusedMultiplyAdd(orr, c, -(oi * sj));
+                    var vi = Vector256.FusedMultiplyAdd(orr, sj, oi * c);
+                    var fr = Vector128.Narrow(vr.GetLower(), vr.GetUpper());
+                    var fi = Vector128.Narrow(vi.GetLower(), vi.GetUpper());
+                    (lo, hi) = Interleave(fr, fi);
+                }
+                ref float at = ref Unsafe.Add(ref row0, 2 * j);
+                if (lanes == 4)
+                {
+                    Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref at), lo.AsUInt64().GetElement(0));
+                    Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref at, featureCount)), lo.AsUInt64().GetElement(1));
+                    Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref at, 2 * featureCount)), hi.AsUInt64().GetElement(0));
+                    Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref at, 3 * featureCount)), hi.AsUInt64().GetElement(1));
+                }
+                else
+                {
+                    lo.CopyTo(tail);
+                    hi.CopyTo(tail.Slice(4));
+                    for (int lane = 0; lane < lanes; lane++)
+                    {
+                        Unsafe.Add(ref at, lane * featureCount) = tail[2 * lane];
+                        Unsafe.Add(ref at, lane * featureCount + 1) = tail[2 * lane + 1];
+                    }
                 }
             }
         }
+    }
+
+    /// <summary>(r0, i0, r1, i1) and (r2, i2, r3, i3).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<float>, Vector128<float>) Interleave(Vector128<float> re, Vector128<float> im)
+    {
+        if (Sse.IsSupported) return (Sse.UnpackLow(re, im), Sse.UnpackHigh(re, im));
+        return (Vector128.Create(re[0], im[0], re[1], im[1]), Vector128.Create(re[2], im[2], re[3], im[3]));
     }
 }
