@@ -128,7 +128,8 @@ internal static class FeatureKernels
         ref int outputOrbit = ref MemoryMarshal.GetArrayDataReference(plan.OutputOrbit);
         ref double outputCos = ref MemoryMarshal.GetArrayDataReference(plan.OutputCos);
         ref double outputSin = ref MemoryMarshal.GetArrayDataReference(plan.OutputSin);
-        int pairCount = plan.PairH0.Length, orbitCount = plan.OrbitCount, columns = plan.OutputOrbit.Length;
+        ref bool phaseFree = ref MemoryMarshal.GetArrayDataReference(plan.OrbitPhaseFree);
+        int pairCount = plan.PairH0.Length, orbitCount = plan.OrbitCount;
         Span<double> c4 = stackalloc double[4];
         Span<double> s4 = stackalloc double[4];
         Span<float> tail = stackalloc float[8];
@@ -177,19 +178,35 @@ internal static class FeatureKernels
                 var accR = Vector256<double>.Zero;
                 var accI = Vector256<double>.Zero;
                 int end = Unsafe.Add(ref orbitStart, o + 1);
-                for (int k = Unsafe.Add(ref orbitStart, o); k < end; k++)
+                if (Unsafe.Add(ref phaseFree, o))
                 {
-                    int p = 2 * Unsafe.Add(ref memberPair, k), z = 2 * Unsafe.Add(ref memberZ, k);
-                    var pr = Unsafe.Add(ref pairs, p);
-                    var pi = Unsafe.Add(ref pairs, p + 1);
-                    var zr = Unsafe.Add(ref ez, z);
-                    var zi = Unsafe.Add(ref ez, z + 1);
-                    var wr = Vector256.FusedMultiplyAdd(pr, zr, -(pi * zi));
-                    var wi = Vector256.FusedMultiplyAdd(pr, zi, pi * zr);
-                    var c = Vector256.Create(Unsafe.Add(ref memberCos, k));
-                    var sk = Vector256.Create(Unsafe.Add(ref memberSin, k));
-                    accR = Vector256.FusedMultiplyAdd(wr, c, Vector256.FusedMultiplyAdd(-wi, sk, accR));
-                    accI = Vector256.FusedMultiplyAdd(wr, sk, Vector256.FusedMultiplyAdd(wi, c, accI));
+                    for (int k = Unsafe.Add(ref orbitStart, o); k < end; k++)
+                    {
+                        int p = 2 * Unsafe.Add(ref memberPair, k), z = 2 * Unsafe.Add(ref memberZ, k);
+                        var pr = Unsafe.Add(ref pairs, p);
+                        var pi = Unsafe.Add(ref pairs, p + 1);
+                        var zr = Unsafe.Add(ref ez, z);
+                        var zi = Unsafe.Add(ref ez, z + 1);
+                        accR += Vector256.FusedMultiplyAdd(pr, zr, -(pi * zi));
+                        accI += Vector256.FusedMultiplyAdd(pr, zi, pi * zr);
+                    }
+                }
+                else
+                {
+                    for (int k = Unsafe.Add(ref orbitStart, o); k < end; k++)
+                    {
+                        int p = 2 * Unsafe.Add(ref memberPair, k), z = 2 * Unsafe.Add(ref memberZ, k);
+                        var pr = Unsafe.Add(ref pairs, p);
+                        var pi = Unsafe.Add(ref pairs, p + 1);
+                        var zr = Unsafe.Add(ref ez, z);
+                        var zi = Unsafe.Add(ref ez, z + 1);
+                        var wr = Vector256.FusedMultiplyAdd(pr, zr, -(pi * zi));
+                        var wi = Vector256.FusedMultiplyAdd(pr, zi, pi * zr);
+                        var c = Vector256.Create(Unsafe.Add(ref memberCos, k));
+                        var sk = Vector256.Create(Unsafe.Add(ref memberSin, k));
+                        accR = Vector256.FusedMultiplyAdd(wr, c, Vector256.FusedMultiplyAdd(-wi, sk, accR));
+                        accI = Vector256.FusedMultiplyAdd(wr, sk, Vector256.FusedMultiplyAdd(wi, c, accI));
+                    }
                 }
                 var scale = Vector256.Create(Unsafe.Add(ref orbitScale, o));
                 Unsafe.Add(ref orbits, 2 * o) = accR * scale;
@@ -197,45 +214,50 @@ internal static class FeatureKernels
             }
             // Each lane's (re, im) is one 8-byte store into its own row.
             ref float row0 = ref MemoryMarshal.GetReference(output.Slice(first * featureCount, lanes * featureCount));
-            for (int j = 0; j < columns; j++)
+            foreach (int j in plan.ExtinctColumns)
+                Store(ref Unsafe.Add(ref row0, 2 * j), featureCount, lanes, Vector128<float>.Zero, Vector128<float>.Zero, tail);
+            foreach (int j in plan.PlainColumns)
             {
-                int o = Unsafe.Add(ref outputOrbit, j);
-                Vector128<float> lo, hi;
-                if (o < 0)
-                {
-                    lo = hi = Vector128<float>.Zero;
-                }
-                else
-                {
-                    var c = Vector256.Create(Unsafe.Add(ref outputCos, j));
-                    var sj = Vector256.Create(Unsafe.Add(ref outputSin, j));
-                    var orr = Unsafe.Add(ref orbits, 2 * o);
-                    var oi = Unsafe.Add(ref orbits, 2 * o + 1);
-                    var vr = Vector256.FusedMultiplyAdd(orr, c, -(oi * sj));
-                    var vi = Vector256.FusedMultiplyAdd(orr, sj, oi * c);
-                    var fr = Vector128.Narrow(vr.GetLower(), vr.GetUpper());
-                    var fi = Vector128.Narrow(vi.GetLower(), vi.GetUpper());
-                    (lo, hi) = Interleave(fr, fi);
-                }
-                ref float at = ref Unsafe.Add(ref row0, 2 * j);
-                if (lanes == 4)
-                {
-                    Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref at), lo.AsUInt64().GetElement(0));
-                    Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref at, featureCount)), lo.AsUInt64().GetElement(1));
-                    Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref at, 2 * featureCount)), hi.AsUInt64().GetElement(0));
-                    Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref at, 3 * featureCount)), hi.AsUInt64().GetElement(1));
-                }
-                else
-                {
-                    lo.CopyTo(tail);
-                    hi.CopyTo(tail.Slice(4));
-                    for (int lane = 0; lane < lanes; lane++)
-                    {
-                        Unsafe.Add(ref at, lane * featureCount) = tail[2 * lane];
-                        Unsafe.Add(ref at, lane * featureCount + 1) = tail[2 * lane + 1];
-                    }
-                }
+                int o = 2 * Unsafe.Add(ref outputOrbit, j);
+                var (lo, hi) = Interleave(Narrow(Unsafe.Add(ref orbits, o)), Narrow(Unsafe.Add(ref orbits, o + 1)));
+                Store(ref Unsafe.Add(ref row0, 2 * j), featureCount, lanes, lo, hi, tail);
             }
+            foreach (int j in plan.PhasedColumns)
+            {
+                int o = 2 * Unsafe.Add(ref outputOrbit, j);
+                var c = Vector256.Create(Unsafe.Add(ref outputCos, j));
+                var sj = Vector256.Create(Unsafe.Add(ref outputSin, j));
+                var orr = Unsafe.Add(ref orbits, o);
+                var oi = Unsafe.Add(ref orbits, o + 1);
+                var vr = Vector256.FusedMultiplyAdd(orr, c, -(oi * sj));
+                var vi = Vector256.FusedMultiplyAdd(orr, sj, oi * c);
+                var (lo, hi) = Interleave(Narrow(vr), Narrow(vi));
+                Store(ref Unsafe.Add(ref row0, 2 * j), featureCount, lanes, lo, hi, tail);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Narrow(Vector256<double> v) => Vector128.Narrow(v.GetLower(), v.GetUpper());
+
+    /// <summary>Writes lane i's (re, im) pair to row i: one 8-byte store per row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref float at, int stride, int lanes, Vector128<float> lo, Vector128<float> hi, Span<float> tail)
+    {
+        if (lanes == 4)
+        {
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref at), lo.AsUInt64().ToScalar());
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref at, stride)), lo.AsUInt64().GetElement(1));
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref at, 2 * stride)), hi.AsUInt64().ToScalar());
+            Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref at, 3 * stride)), hi.AsUInt64().GetElement(1));
+            return;
+        }
+        lo.CopyTo(tail);
+        hi.CopyTo(tail.Slice(4));
+        for (int lane = 0; lane < lanes; lane++)
+        {
+            Unsafe.Add(ref at, lane * stride) = tail[2 * lane];
+            Unsafe.Add(ref at, lane * stride + 1) = tail[2 * lane + 1];
         }
     }
 

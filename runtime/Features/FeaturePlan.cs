@@ -28,6 +28,13 @@ internal sealed class FeaturePlan
     public double[] OutputCos = Array.Empty<double>();
     public double[] OutputSin = Array.Empty<double>();
 
+    /// <summary>Per orbit: every member phase is 0 (the sum needs no phase factors).</summary>
+    public bool[] OrbitPhaseFree = Array.Empty<bool>();
+    /// <summary>Column pairs grouped for the vector kernel: extinct, phase 0 (value = orbit value), phased.</summary>
+    public int[] ExtinctColumns = Array.Empty<int>();
+    public int[] PlainColumns = Array.Empty<int>();
+    public int[] PhasedColumns = Array.Empty<int>();
+
     public int OrbitCount => OrbitScale.Length;
 
     public static FeaturePlan Build(BasisDescription basis, FeatureLayout layout)
@@ -106,6 +113,21 @@ internal sealed class FeaturePlan
         plan.MemberSin = memberSin.ToArray();
         plan.OrbitStart = orbitStart.ToArray();
         plan.OrbitScale = orbitScale;
+        plan.OrbitPhaseFree = new bool[orbitScale.Length];
+        for (int o = 0; o < orbitScale.Length; o++)
+        {
+            bool free = true;
+            for (int k = plan.OrbitStart[o]; k < plan.OrbitStart[o + 1]; k++) free &= plan.MemberCos[k] == 1 && plan.MemberSin[k] == 0;
+            plan.OrbitPhaseFree[o] = free;
+        }
+        var extinct = new List<int>();
+        var plain = new List<int>();
+        var phased = new List<int>();
+        for (int j = 0; j < columns; j++)
+            (plan.OutputOrbit[j] < 0 ? extinct : plan.OutputCos[j] == 1 && plan.OutputSin[j] == 0 ? plain : phased).Add(j);
+        plan.ExtinctColumns = extinct.ToArray();
+        plan.PlainColumns = plain.ToArray();
+        plan.PhasedColumns = phased.ToArray();
         return plan;
     }
 
