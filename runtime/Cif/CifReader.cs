@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
+using System.Text;
 using CftRuntime.Basis;
 using CftRuntime.Crystals;
 using CftRuntime.Tables;
@@ -128,12 +130,12 @@ public static class CifReader
         for (int i = 0; i < n; i++)
         {
             string name = label is not null && !label[i].IsMissing ? label[i].Text : $"row {i + 1}";
+            double fx = Coordinate(x[i], "x", name, source), fy = Coordinate(y[i], "y", name, source), fz = Coordinate(z[i], "z", name, source);
             int element = 0;
             bool known = (type is not null && !type[i].IsMissing && Elements.TryParseLabel(type[i].Text, out element))
                          || (label is not null && !label[i].IsMissing && Elements.TryParseLabel(label[i].Text, out element));
             if (!known)
-                throw new CifException(source, x[i].Line, $"site '{name}': expected an element symbol in '_atom_site_type_symbol' or '_atom_site_label', found '{(type is not null ? type[i].ToString() : name)}'");
-            double fx = Coordinate(x[i], "x", name, source), fy = Coordinate(y[i], "y", name, source), fz = Coordinate(z[i], "z", name, source);
+                throw new CifException(source, x[i].Line, $"site '{name}': expected an element symbol in '_atom_site_type_symbol' or '_atom_site_label', found type '{type?[i].ToString() ?? "(none)"}' and label '{label?[i].ToString() ?? "(none)"}'");
             double occ = 1;
             if (occupancy is not null && !occupancy[i].IsMissing)
             {
@@ -149,8 +151,20 @@ public static class CifReader
     private static double Coordinate(CifValue v, string axis, string site, string source)
     {
         if (v.IsMissing) throw new CifException(source, v.Line, $"site '{site}': fractional {axis} is '{v}', expected a number");
-        if (!v.TryGetNumber(out double value)) throw new CifException(source, v.Line, $"site '{site}': expected a number for fractional {axis}, found '{v.Text}'");
+        if (!v.TryGetNumber(out double value) && !TryGetFraction(v.Text, out value)) throw new CifException(source, v.Line, $"site '{site}': expected a number for fractional {axis}, found '{v.Text}'");
         return value;
+    }
+
+    /// <summary>A coordinate written as a simple fraction ("1/4", "-3/4"), as some files do.</summary>
+    private static bool TryGetFraction(string text, out double value)
+    {
+        value = 0;
+        int slash = text.IndexOf('/');
+        if (slash <= 0) return false;
+        if (!int.TryParse(text.AsSpan(0, slash), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int p)
+            || !int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int q) || q == 0) return false;
+        value = (double)p / q;
+        return true;
     }
 
     private static IReadOnlyList<CifValue> Column(CifBlock block, string tag, string source)
@@ -205,13 +219,14 @@ public static class CifReader
             if (TryGetText(block, tag, out var v))
             {
                 if (code.Length > 0 && v.Text.IndexOf(':') < 0 && SpaceGroups.TryFind(v.Text.Trim() + ":" + code, out var withCode)) return CrystalSymmetry.FromSetting(withCode);
-                if (SpaceGroups.TryFind(v.Text, out var setting)) return CrystalSymmetry.FromSetting(setting);
+                if (SpaceGroups.TryFind(v.Text, out var setting) || SpaceGroups.TryFind(ScrewAxesWithUnderscore(v.Text), out setting))
+                    return CrystalSymmetry.FromSetting(setting);
                 unrecognised.Add((tag, v));
             }
         foreach (string tag in NumberTags)
             if (TryGetText(block, tag, out var v))
             {
-                if (int.TryParse(v.Text.Trim(), out int number) && number >= 1 && number <= 230) return CrystalSymmetry.FromSetting(SpaceGroups.Standard(number));
+                if (int.TryParse(v.Text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int number) && number >= 1 && number <= 230) return CrystalSymmetry.FromSetting(SpaceGroups.Standard(number));
                 unrecognised.Add((tag, v));
             }
         if (unrecognised.Count > 0)
@@ -220,6 +235,22 @@ public static class CifReader
             throw new CifException(source, value.Line, $"unrecognised space group '{value.Text}' in '{tag}': expected a symbol or IT number of the catalogue, or symmetry operations in '{OperationTags[0]}'");
         }
         return CrystalSymmetry.P1;
+    }
+
+    /// <summary>"P2(1)/c" → "P2_1/c": screw axes written with parentheses.</summary>
+    private static string ScrewAxesWithUnderscore(string symbol)
+    {
+        var sb = new StringBuilder(symbol.Length);
+        for (int i = 0; i < symbol.Length; i++)
+        {
+            if (symbol[i] == '(' && i + 2 < symbol.Length && char.IsAsciiDigit(symbol[i + 1]) && symbol[i + 2] == ')')
+            {
+                sb.Append('_').Append(symbol[i + 1]);
+                i += 2;
+            }
+            else sb.Append(symbol[i]);
+        }
+        return sb.ToString();
     }
 
     private static bool TryGetText(CifBlock block, string tag, out CifValue value) =>
