@@ -7,11 +7,13 @@ namespace CftRuntime.Io;
 /// Reads symmetry operations written as xyz triplets, as CIF's <c>_space_group_symop_operation_xyz</c>
 /// and <c>_symmetry_equiv_pos_as_xyz</c> give them: "-x+1/2, y, -z+1/2", "x-y,x,z+1/6", "1/2+x", "+x",
 /// "X,Y,Z". Decimal translations ("0.5", "0.3333") become the nearest fraction with denominator ≤ 12
-/// when within 1e-3.
+/// when within 1e-3. Translation denominators above 12 are rejected (no crystallographic setting needs
+/// them, and it keeps group completion free of overflow).
 /// </summary>
 public static class XyzOperationParser
 {
     private const int MaxDecimalDenominator = 12;
+    private const int MaxTranslationDenominator = 12;
     private const double DecimalTolerance = 1e-3;
 
     /// <summary>Parses one operation; on failure <paramref name="error"/> says what was expected.</summary>
@@ -97,9 +99,9 @@ public static class XyzOperationParser
                 tDen *= q;
                 long g = Gcd(Math.Abs(tNum), tDen);
                 if (g > 1) { tNum /= g; tDen /= g; }
-                if (tDen > 1000 || Math.Abs(tNum) > 1_000_000_000)
+                if (Math.Abs(tNum) > 1_000_000)
                 {
-                    error = $"translation in '{s.Trim()}' is too large or too finely divided";
+                    error = $"translation in '{s.Trim()}' is too large";
                     return false;
                 }
             }
@@ -110,8 +112,17 @@ public static class XyzOperationParser
             }
             terms++;
         }
-        if (terms == 0) error = "empty component: expected x, y, z or a number";
-        return terms > 0;
+        if (terms == 0)
+        {
+            error = "empty component: expected x, y, z or a number";
+            return false;
+        }
+        if (tDen > MaxTranslationDenominator)
+        {
+            error = $"translation {tNum}/{tDen} in '{s.Trim()}' has denominator {tDen}; crystallographic translations need at most {MaxTranslationDenominator}";
+            return false;
+        }
+        return true;
     }
 
     /// <summary>Reads "3", "1/2", "0.5", ".25" as p/q; false (with no error) when no number starts here.</summary>
