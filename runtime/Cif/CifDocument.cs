@@ -107,8 +107,6 @@ public sealed class CifLoop
 
     /// <summary>The value at a row and column.</summary>
     public CifValue this[int row, int column] => _columns[column][row];
-
-    internal CifValue[] Column(int column) => _columns[column];
 }
 
 /// <summary>

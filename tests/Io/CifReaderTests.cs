@@ -118,4 +118,14 @@ public class CifReaderTests
         Assert.Contains("expected a 'data_' block", Assert.Throws<CifException>(() => CifReader.ParseCrystals("", "e")).Message);
         Assert.Contains("no data block has atom sites", Assert.Throws<CifException>(() => CifReader.ParseCrystals("data_x\n_a 1\n", "e")).Message);
     }
+
+    [Fact]
+    public void A_missing_file_is_a_CifException_naming_it()
+    {
+        string path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "no-such-dir-cft", "x.cif");
+        var e = Assert.Throws<CifException>(() => CifReader.ReadCrystals(path));
+        Assert.Equal(path, e.FilePath);
+        Assert.Contains("cannot read the file", e.Message);
+        Assert.Throws<PoscarException>(() => PoscarReader.Read(path));
+    }
 }
