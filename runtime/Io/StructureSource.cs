@@ -92,9 +92,15 @@ public static class StructureSource
         while (true)
         {
             string[]? fields;
+            string? error = null;
             int line = csv.Line + 1;
             try { fields = csv.ReadRecord(); }
-            catch (StructureFormatException e) { yield return Failed($"row {row + 1}", path, e.Message); yield break; }
+            catch (StructureFormatException e) { fields = null; error = e.Message; }
+            if (error is not null)
+            {
+                yield return Failed($"row {row + 1}", path, error);
+                yield break;
+            }
             if (fields is null) yield break;
             row++;
             string id = idColumn >= 0 && idColumn < fields.Length && fields[idColumn].Length > 0 ? fields[idColumn] : row.ToString(CultureInfo.InvariantCulture);

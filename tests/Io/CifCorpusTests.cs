@@ -74,7 +74,7 @@ public class CifCorpusTests
         foreach (var row in rows.Skip(1))
         {
             if (row[blocks] != "1" || (row[symops] != "True" && row[hm].Length == 0)) continue;
-            IReadOnlyList<Crystals.Crystal> crystals;
+            IReadOnlyList<global::CftRuntime.Crystals.Crystal> crystals;
             try { crystals = CifReader.ReadCrystals(Path.Combine(IoTestData.DataRoot, "cif", row[file])); }
             catch (CifException) { continue; }
             checkedCount++;

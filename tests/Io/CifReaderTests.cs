@@ -5,13 +5,13 @@ using Xunit;
 
 namespace CftRuntime.Tests.Io;
 
-/// <summary>From CIF text to <see cref="Crystals.Crystal"/>: cell, sites, occupancy and the symmetry priority.</summary>
+/// <summary>From CIF text to <see cref="global::CftRuntime.Crystals.Crystal"/>: cell, sites, occupancy and the symmetry priority.</summary>
 public class CifReaderTests
 {
     private const string Cell = "_cell_length_a 5.64(1)\n_cell_length_b 5.64\n_cell_length_c 5.64\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n";
     private const string NaClSites = "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nNa1 Na+ 0 0 0\nCl1 Cl- 0.5 0.5 0.5\n";
 
-    private static Crystals.Crystal One(string text) => Assert.Single(CifReader.ParseCrystals(text, "s"));
+    private static global::CftRuntime.Crystals.Crystal One(string text) => Assert.Single(CifReader.ParseCrystals(text, "s"));
 
     [Theory]
     [InlineData("_symmetry_space_group_name_H-M 'F m -3 m'\n")]

@@ -93,7 +93,7 @@ public class PoscarReaderTests
             var countTokens = lines[5].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             if (!int.TryParse(countTokens[0], out _)) countTokens = lines[6].Split(' ', StringSplitOptions.RemoveEmptyEntries);
             var counts = countTokens.Select(int.Parse).ToArray();
-            Crystals.Crystal crystal;
+            global::CftRuntime.Crystals.Crystal crystal;
             try
             {
                 crystal = PoscarReader.Read(path);

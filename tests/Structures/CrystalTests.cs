@@ -4,7 +4,7 @@ using CftRuntime.Crystals;
 using CftRuntime.Tables;
 using Xunit;
 
-namespace CftRuntime.Tests.Crystals;
+namespace CftRuntime.Tests.Structures;
 
 /// <summary>Lattice, elements, symmetry matching, expansion to the cell and reduction to unique sites.</summary>
 public class CrystalTests
