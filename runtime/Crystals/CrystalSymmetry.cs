@@ -43,11 +43,13 @@ public sealed class CrystalSymmetry
     /// <exception cref="ArgumentException">The operations do not generate a finite space group.</exception>
     public static CrystalSymmetry FromOperations(IReadOnlyList<SymmetryOperation> operations)
     {
+        var table = s_bySignature ??= BuildSignatures();
+        // Fast path: the listed operations are exactly a catalogue setting (the usual CIF case).
+        if (Signature(operations) is { } listed && table.TryGetValue(listed, out int direct)) return FromSetting(SpaceGroups.Get(direct));
         var group = Close(operations);
         string? problem = SymmetryOperation.ValidateGroup(group);
         if (problem is not null) throw new ArgumentException("the symmetry operations do not form a space group: " + problem);
-        var table = s_bySignature ??= BuildSignatures();
-        if (table.TryGetValue(Signature(group), out int index)) return FromSetting(SpaceGroups.Get(index));
+        if (Signature(group) is { } closed && table.TryGetValue(closed, out int index)) return FromSetting(SpaceGroups.Get(index));
         return new CrystalSymmetry(null, group);
     }
 
@@ -74,13 +76,36 @@ public sealed class CrystalSymmetry
         return list;
     }
 
-    private static string Signature(IEnumerable<SymmetryOperation> ops) =>
-        string.Join(";", ops.Select(o => o.ToXyz()).OrderBy(s => s, StringComparer.Ordinal));
+    /// <summary>
+    /// The operation set as a sorted list of 64-bit keys (rotation entries and translations in
+    /// 24ths), or null when a translation is not a multiple of 1/24 (then it matches no setting).
+    /// </summary>
+    private static string? Signature(IReadOnlyList<SymmetryOperation> ops)
+    {
+        var keys = new long[ops.Count];
+        for (int i = 0; i < ops.Count; i++)
+        {
+            var op = ops[i];
+            if (24 % op.Denominator != 0) return null;
+            long key = 0;
+            for (int r = 0; r < 3; r++)
+                for (int c = 0; c < 3; c++)
+                {
+                    int v = op.R(r, c);
+                    if (v < -7 || v > 7) return null;
+                    key = (key << 4) | (long)(v + 8);
+                }
+            for (int t = 0; t < 3; t++) key = (key << 5) | (long)(op.T(t) * (24 / op.Denominator));
+            keys[i] = key;
+        }
+        Array.Sort(keys);
+        return string.Join(",", keys.Distinct());
+    }
 
     private static Dictionary<string, int> BuildSignatures()
     {
         var d = new Dictionary<string, int>();
-        foreach (var s in SpaceGroups.All) d.TryAdd(Signature(s.Operations()), s.Index);
+        foreach (var s in SpaceGroups.All) d.TryAdd(Signature(s.Operations())!, s.Index);
         return d;
     }
 }
