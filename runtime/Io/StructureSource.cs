@@ -93,7 +93,7 @@ public static class StructureSource
         {
             string[]? fields;
             string? error = null;
-            int line = csv.Line + 1;
+            int line = csv.Line; // where the next record starts
             try { fields = csv.ReadRecord(); }
             catch (StructureFormatException e) { fields = null; error = e.Message; }
             if (error is not null)

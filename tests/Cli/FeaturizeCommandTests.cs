@@ -1,0 +1,116 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using CftRuntime.Crystals;
+using CftRuntime.Features;
+using CftRuntime.Io;
+using Xunit;
+
+namespace CftRuntime.Tests.Cli;
+
+/// <summary><c>cft featurize</c> and the structure sources behind it, on the bundled real examples.</summary>
+[Collection("Console")]
+public class FeaturizeCommandTests
+{
+    private static string Examples => Path.Combine(TestData.RepositoryRoot, "data", "examples");
+
+    [Fact]
+    public void Structure_source_reads_files_folders_and_csv_with_ids_and_targets()
+    {
+        var records = StructureSource.Enumerate(new[] { Examples }).ToList();
+        Assert.All(records, r => Assert.Null(r.Error));
+        Assert.Equal(9, records.Count); // 8 CIFs + 1 POSCAR; the CSV is not picked up from a folder
+        var li2o = records.Single(r => r.Id == "Li2O");
+        Assert.Equal(225, li2o.Crystal!.Symmetry.Number);
+        Assert.Equal(new[] { 4, 8 }, li2o.Crystal.Sites.Select(s => s.Multiplicity).OrderBy(m => m));
+
+        var csv = StructureSource.Enumerate(new[] { Path.Combine(Examples, "perov_5_sample.csv") }).ToList();
+        Assert.Equal(20, csv.Count);
+        Assert.All(csv, r => Assert.NotNull(r.Crystal));
+        Assert.Equal("18517", csv[0].Id); // material_id column
+        Assert.True(csv[0].Targets.ContainsKey("heat_ref"));
+        Assert.Equal(5, csv[0].Crystal!.Sites.Count);
+    }
+
+    [Fact]
+    public void Csv_without_material_id_uses_row_numbers_and_bad_rows_are_reported()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-csv-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string cif = File.ReadAllText(Path.Combine(Examples, "Li2O.cif")).Replace("\"", "\"\"");
+            File.WriteAllText(Path.Combine(dir, "in.csv"), $"name,cif,energy\na,\"{cif}\",1.5\nb,\"not a cif\",2\n");
+            var records = StructureSource.Enumerate(new[] { Path.Combine(dir, "in.csv") }).ToList();
+            Assert.Equal(new[] { "1", "2" }, records.Select(r => r.Id));
+            Assert.NotNull(records[0].Crystal);
+            Assert.Equal(1.5, records[0].Targets["energy"]);
+            Assert.Null(records[1].Crystal);
+            Assert.True(records[1].Error!.Contains("in.csv:"), records[1].Error);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Featurize_writes_an_npz_whose_features_match_the_featurizer()
+    {
+        string output = Path.Combine(Path.GetTempPath(), $"cft-{Guid.NewGuid():N}.npz");
+        try
+        {
+            var (code, stdout, stderr) = CliRunner.Run("featurize", Examples, Path.Combine(Examples, "perov_5_sample.csv"), "--out", output, "--jobs", "2");
+            Assert.Equal(0, code);
+            Assert.Equal("", stderr);
+            Assert.Contains("29 structures", stdout);
+            // Re-read with NumPy and compare one structure's rows with the library.
+            var li2o = StructureSource.Enumerate(new[] { Path.Combine(Examples, "Li2O.cif") }).Single().Crystal!;
+            var expected = new Featurizer().Featurize(li2o);
+            string script = "import numpy as np, sys; d = np.load(sys.argv[1]); i = list(d['ids']).index('Li2O'); s, e = d['site_start'][i], d['site_start'][i + 1]; " +
+                            "f = d['features'][s:e]; print(f.shape[0], f.shape[1], d['space_group'][i], d['multiplicity'][s:e].sum(), ' '.join(repr(float(v)) for v in f.ravel()[:6]))";
+            var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(output);
+            using var p = Process.Start(psi)!;
+            string text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, text);
+            var fields = text.Trim().Split(' ');
+            Assert.Equal(li2o.Sites.Count.ToString(), fields[0]);
+            Assert.Equal("728", fields[1]);
+            Assert.Equal("225", fields[2]);
+            Assert.Equal("12", fields[3]);
+            for (int k = 0; k < 6; k++) Assert.Equal(expected[k], float.Parse(fields[4 + k], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        finally { File.Delete(output); }
+    }
+
+    [Fact]
+    public void Failed_inputs_are_reported_the_rest_written_and_the_exit_code_is_1()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-bad-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.Copy(Path.Combine(Examples, "Li2O.cif"), Path.Combine(dir, "good.cif"));
+            File.WriteAllText(Path.Combine(dir, "broken.cif"), "data_x\n_cell_length_a 4\nloop_\n_atom_site_label\n_atom_site_fract_x\nA 'unterminated\n");
+            string output = Path.Combine(dir, "out.npz");
+            var (code, stdout, stderr) = CliRunner.Run("featurize", dir, "--out", output);
+            Assert.Equal(1, code);
+            Assert.Contains("broken.cif:6", stderr);
+            Assert.Contains("1 structures", stdout);
+            Assert.True(File.Exists(output));
+            // .npy holds one structure only; the usage error writes nothing.
+            var (code2, _, stderr2) = CliRunner.Run("featurize", Examples, "--out", Path.Combine(dir, "many.npy"));
+            Assert.Equal(2, code2);
+            Assert.Contains(".npz", stderr2);
+            Assert.False(File.Exists(Path.Combine(dir, "many.npy")));
+            var (code3, _, _) = CliRunner.Run("featurize", Path.Combine(dir, "good.cif"), "--out", Path.Combine(dir, "one.npy"));
+            Assert.Equal(0, code3);
+            Assert.True(File.Exists(Path.Combine(dir, "one.npy")));
+            var (code4, _, stderr4) = CliRunner.Run("featurize", Path.Combine(dir, "nothing-here.cif"), "--out", Path.Combine(dir, "none.npz"));
+            Assert.Equal(1, code4);
+            Assert.Contains("no such file", stderr4);
+            Assert.False(File.Exists(Path.Combine(dir, "none.npz")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
