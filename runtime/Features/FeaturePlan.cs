@@ -28,6 +28,12 @@ internal sealed class FeaturePlan
     public double[] OutputCos = Array.Empty<double>();
     public double[] OutputSin = Array.Empty<double>();
 
+    /// <summary>
+    /// The operations contain the inversion −x,−y,−z with t = 0, so every S_h is real and every orbit
+    /// holds ±h with phases 0 or 1/2: only members with h in the positive half-space are kept, each
+    /// orbit value is 2/|O| Σ ± Re e(h·x), and its imaginary part is 0.
+    /// </summary>
+    public bool RealValued;
     /// <summary>Per orbit: every member phase is 0 (the sum needs no phase factors).</summary>
     public bool[] OrbitPhaseFree = Array.Empty<bool>();
     /// <summary>Column pairs grouped for the vector kernel: extinct, phase 0 (value = orbit value), phased.</summary>
@@ -35,9 +41,19 @@ internal sealed class FeaturePlan
     public int[] PlainColumns = Array.Empty<int>();
     public int[] PhasedColumns = Array.Empty<int>();
 
+    /// <summary>Single-precision copies of the phases and scales for the 8-lane float kernel.</summary>
+    public float[] MemberCosF = Array.Empty<float>();
+    public float[] MemberSinF = Array.Empty<float>();
+    public float[] OrbitScaleF = Array.Empty<float>();
+    public float[] OutputCosF = Array.Empty<float>();
+    public float[] OutputSinF = Array.Empty<float>();
+
+    /// <summary>Column pair j is exactly orbit j with phase 0 (P1 and other groups without phases): the orbit buffer is the column buffer.</summary>
+    public bool ColumnsAreOrbits;
+
     public int OrbitCount => OrbitScale.Length;
 
-    public static FeaturePlan Build(BasisDescription basis, FeatureLayout layout)
+    public static FeaturePlan Build(BasisDescription basis, FeatureLayout layout, bool inversionAtOrigin)
     {
         // Which orbit (and member phase) holds each layout frequency.
         var where = new Dictionary<(int, int, int), (int Orbit, int P, int N)>();
@@ -47,7 +63,7 @@ internal sealed class FeaturePlan
             for (int m = 0; m < orbit.Members.Count; m++)
                 where[orbit.Members[m]] = (o, orbit.Phases[m].P, orbit.Phases[m].N);
         }
-        var plan = new FeaturePlan();
+        var plan = new FeaturePlan { RealValued = inversionAtOrigin };
         var used = new Dictionary<int, int>(); // basis orbit → plan orbit
         int columns = layout.FrequencyCount;
         plan.OutputOrbit = new int[columns];
@@ -65,8 +81,7 @@ internal sealed class FeaturePlan
             }
             if (!used.TryGetValue(w.Orbit, out int po)) { po = used.Count; used[w.Orbit] = po; }
             plan.OutputOrbit[j] = po;
-            plan.OutputCos[j] = Math.Cos(2 * Math.PI * w.P / w.N);
-            plan.OutputSin[j] = Math.Sin(2 * Math.PI * w.P / w.N);
+            (plan.OutputCos[j], plan.OutputSin[j]) = Turn(w.P, w.N);
         }
 
         var pairIndex = new Dictionary<(int, int), int>();
@@ -88,6 +103,7 @@ internal sealed class FeaturePlan
             for (int m = 0; m < orbit.Members.Count; m++)
             {
                 var (h, k, l) = orbit.Members[m];
+                if (plan.RealValued && !FeatureLayout.IsPositive(h, k, l)) continue;
                 if (!pairIndex.TryGetValue((h, k), out int p))
                 {
                     p = pairH0.Count;
@@ -97,12 +113,12 @@ internal sealed class FeaturePlan
                 }
                 memberPair.Add(p);
                 memberZ.Add(l + max);
-                double turns = -(double)orbit.Phases[m].P / orbit.Phases[m].N;
-                memberCos.Add(Math.Cos(2 * Math.PI * turns));
-                memberSin.Add(Math.Sin(2 * Math.PI * turns));
+                var (c, sn) = Turn(-orbit.Phases[m].P, orbit.Phases[m].N);
+                memberCos.Add(c);
+                memberSin.Add(sn);
             }
             orbitStart.Add(memberPair.Count);
-            orbitScale[po] = 1.0 / orbit.Members.Count;
+            orbitScale[po] = (plan.RealValued ? 2.0 : 1.0) / orbit.Members.Count;
         }
         plan.MaxIndex = max;
         plan.PairH0 = pairH0.ToArray();
@@ -125,10 +141,26 @@ internal sealed class FeaturePlan
         var phased = new List<int>();
         for (int j = 0; j < columns; j++)
             (plan.OutputOrbit[j] < 0 ? extinct : plan.OutputCos[j] == 1 && plan.OutputSin[j] == 0 ? plain : phased).Add(j);
+        plan.MemberCosF = Array.ConvertAll(plan.MemberCos, v => (float)v);
+        plan.MemberSinF = Array.ConvertAll(plan.MemberSin, v => (float)v);
+        plan.OrbitScaleF = Array.ConvertAll(plan.OrbitScale, v => (float)v);
+        plan.OutputCosF = Array.ConvertAll(plan.OutputCos, v => (float)v);
+        plan.OutputSinF = Array.ConvertAll(plan.OutputSin, v => (float)v);
         plan.ExtinctColumns = extinct.ToArray();
         plan.PlainColumns = plain.ToArray();
         plan.PhasedColumns = phased.ToArray();
+        plan.ColumnsAreOrbits = plain.Count == columns && orbitScale.Length == columns;
+        for (int j = 0; j < columns && plan.ColumnsAreOrbits; j++) plan.ColumnsAreOrbits = plan.OutputOrbit[j] == j;
         return plan;
+    }
+
+    /// <summary>cos and sin of 2πp/n, exact at quarter turns (so real-valued columns get an exact 0).</summary>
+    private static (double Cos, double Sin) Turn(int p, int n)
+    {
+        int q = ((p % n) + n) % n;
+        if (4 * q % n == 0)
+            return (4 * q / n) switch { 0 => (1, 0), 1 => (0, 1), 2 => (-1, 0), _ => (0, -1) };
+        return (Math.Cos(2 * Math.PI * q / n), Math.Sin(2 * Math.PI * q / n));
     }
 
     private static IEnumerable<(int, int, int)> EnumerateMembers(BasisDescription basis, int[] orbits)

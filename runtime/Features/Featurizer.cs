@@ -53,8 +53,12 @@ public sealed class Featurizer
         if (output.Length < sites * FeatureCount) throw new ArgumentException($"output holds {output.Length} floats, {sites * FeatureCount} needed", nameof(output));
         foreach (double v in positions) if (!double.IsFinite(v)) throw new ArgumentException("positions must be finite", nameof(positions));
         var plan = PlanFor(symmetry);
-        if (Kernel == FeaturizerKernel.Vector256) FeatureKernels.Vector(plan, positions, output, FeatureCount);
-        else FeatureKernels.Scalar(plan, positions, output, FeatureCount);
+        switch (Kernel)
+        {
+            case FeaturizerKernel.Vector256Single: FeatureKernels.VectorSingle(plan, positions, output, FeatureCount); break;
+            case FeaturizerKernel.Vector256: FeatureKernels.Vector(plan, positions, output, FeatureCount); break;
+            default: FeatureKernels.Scalar(plan, positions, output, FeatureCount); break;
+        }
     }
 
     /// <summary>Features of a crystal's unique sites: float32 [sites, FeatureCount].</summary>
@@ -104,10 +108,22 @@ public sealed class Featurizer
             var basis = Layout.Cutoff <= SpaceGroups.Cutoff
                 ? BasisDescription.FromTable(setting.Basis)
                 : BasisDescription.FromBasis(OrbitBasisBuilder.Build(symmetry.Operations, Layout.Cutoff));
-            plan = FeaturePlan.Build(basis, Layout);
+            plan = FeaturePlan.Build(basis, Layout, HasInversionAtOrigin(symmetry.Operations));
             return Interlocked.CompareExchange(ref _settingPlans[setting.Index], plan, null) ?? plan;
         }
-        return _customPlans.GetValue(symmetry, s => FeaturePlan.Build(BasisDescription.FromBasis(OrbitBasisBuilder.Build(s.Operations, Layout.Cutoff)), Layout));
+        return _customPlans.GetValue(symmetry, s => FeaturePlan.Build(BasisDescription.FromBasis(OrbitBasisBuilder.Build(s.Operations, Layout.Cutoff)), Layout, HasInversionAtOrigin(s.Operations)));
+    }
+
+    private static bool HasInversionAtOrigin(IReadOnlyList<SymmetryOperation> operations)
+    {
+        foreach (var g in operations)
+        {
+            bool inversion = g.T(0) == 0 && g.T(1) == 0 && g.T(2) == 0;
+            for (int r = 0; r < 3 && inversion; r++)
+                for (int c = 0; c < 3 && inversion; c++) inversion = g.R(r, c) == (r == c ? -1 : 0);
+            if (inversion) return true;
+        }
+        return false;
     }
 
     private static FeaturizerKernel Resolve(FeaturizerKernel kernel)
@@ -117,7 +133,8 @@ public sealed class Featurizer
             string? env = Environment.GetEnvironmentVariable("CFT_FEATURIZER_KERNEL");
             if (string.Equals(env, "scalar", StringComparison.OrdinalIgnoreCase)) return FeaturizerKernel.Scalar;
             if (string.Equals(env, "vector256", StringComparison.OrdinalIgnoreCase)) return FeaturizerKernel.Vector256;
-            return Vector256.IsHardwareAccelerated ? FeaturizerKernel.Vector256 : FeaturizerKernel.Scalar;
+            if (string.Equals(env, "vector256single", StringComparison.OrdinalIgnoreCase)) return FeaturizerKernel.Vector256Single;
+            return Vector256.IsHardwareAccelerated ? FeaturizerKernel.Vector256Single : FeaturizerKernel.Scalar;
         }
         return kernel;
     }
