@@ -135,6 +135,28 @@ public class FeaturizerTests
     }
 
     [Fact]
+    public void Concurrent_featurization_equals_serial()
+    {
+        var featurizer = new Featurizer(); // fresh: plans are built concurrently too
+        var settings = SpaceGroups.All.Where(s => s.Index % 7 == 0).ToArray();
+        var positions = TestData.RandomPoints(11, 9).SelectMany(p => p).ToArray();
+        var serial = settings.Select(s =>
+        {
+            var o = new float[9 * featurizer.FeatureCount];
+            new Featurizer().Featurize(CrystalSymmetry.FromSetting(s), positions, o);
+            return o;
+        }).ToArray();
+        var parallel = new float[settings.Length][];
+        System.Threading.Tasks.Parallel.For(0, settings.Length * 4, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var o = new float[9 * featurizer.FeatureCount];
+            featurizer.Featurize(CrystalSymmetry.FromSetting(settings[i % settings.Length]), positions, o);
+            parallel[i % settings.Length] = o;
+            Assert.Equal(serial[i % settings.Length], o);
+        });
+    }
+
+    [Fact]
     public void Bad_arguments_are_refused()
     {
         Assert.Throws<ArgumentException>(() => Vector.Featurize(CrystalSymmetry.P1, new double[] { 0, 0 }, new float[Vector.FeatureCount]));
