@@ -10,17 +10,15 @@ namespace CftRuntime.Features;
 /// <summary>The instruction-set paths of the featurizer.</summary>
 public enum FeaturizerKernel
 {
-    /// <summary>The fastest path this CPU supports (override with the environment variable CFT_FEATURIZER_KERNEL=scalar|vector256|vector256single).</summary>
+    /// <summary>The fastest path this CPU supports (override with the environment variable CFT_FEATURIZER_KERNEL=scalar|vector256).</summary>
     Auto,
     /// <summary>Portable double-precision path, one site at a time.</summary>
     Scalar,
-    /// <summary>Four sites at a time in Vector256&lt;double&gt; (AVX2 + FMA).</summary>
-    Vector256,
     /// <summary>
     /// Eight sites at a time in Vector256&lt;float&gt; (AVX2 + FMA): plane-wave powers in double, sums in
-    /// single precision; features within about 3e-7 of the exact value (the double kernels: 6e-8).
+    /// single precision; features within about 3e-7 of the exact value (the scalar kernel: 6e-8).
     /// </summary>
-    Vector256Single,
+    Vector256,
 }
 
 /// <summary>Per-thread scratch buffers, grown on demand, so the hot path does not allocate.</summary>
@@ -28,9 +26,6 @@ internal sealed class KernelScratch
 {
     [ThreadStatic] private static KernelScratch? t_instance;
 
-    public Vector256<double>[] Axis = Array.Empty<Vector256<double>>();
-    public Vector256<double>[] Pairs = Array.Empty<Vector256<double>>();
-    public Vector256<double>[] Orbits = Array.Empty<Vector256<double>>();
     public double[] AxisScalar = Array.Empty<double>();
     public double[] PairsScalar = Array.Empty<double>();
     public double[] OrbitsScalar = Array.Empty<double>();
@@ -43,9 +38,9 @@ internal sealed class KernelScratch
     {
         var s = t_instance ??= new KernelScratch();
         int axis = 3 * 2 * (2 * plan.MaxIndex + 1), pairs = 2 * plan.PairH0.Length, orbits = 2 * plan.OrbitCount;
-        if (s.Axis.Length < axis) { s.Axis = new Vector256<double>[axis]; s.AxisScalar = new double[axis]; s.AxisF = new Vector256<float>[axis]; }
-        if (s.Pairs.Length < pairs) { s.Pairs = new Vector256<double>[pairs]; s.PairsScalar = new double[pairs]; s.PairsF = new Vector256<float>[pairs]; }
-        if (s.Orbits.Length < orbits) { s.Orbits = new Vector256<double>[orbits]; s.OrbitsScalar = new double[orbits]; s.OrbitsF = new Vector256<float>[orbits]; }
+        if (s.AxisScalar.Length < axis) { s.AxisScalar = new double[axis]; s.AxisF = new Vector256<float>[axis]; }
+        if (s.PairsScalar.Length < pairs) { s.PairsScalar = new double[pairs]; s.PairsF = new Vector256<float>[pairs]; }
+        if (s.OrbitsScalar.Length < orbits) { s.OrbitsScalar = new double[orbits]; s.OrbitsF = new Vector256<float>[orbits]; }
         if (s.ColumnsF.Length < 2 * plan.OutputOrbit.Length + 8) s.ColumnsF = new Vector256<float>[2 * plan.OutputOrbit.Length + 8];
         return s;
     }
@@ -121,135 +116,6 @@ internal static class FeatureKernels
 
     [SkipLocalsInit]
     public static void Vector(FeaturePlan plan, ReadOnlySpan<double> positions, Span<float> output, int featureCount)
-    {
-        var s = KernelScratch.For(plan);
-        int m = plan.MaxIndex, width = 2 * m + 1;
-        int sites = positions.Length / 3;
-        ref Vector256<double> axis = ref MemoryMarshal.GetArrayDataReference(s.Axis);
-        ref Vector256<double> pairs = ref MemoryMarshal.GetArrayDataReference(s.Pairs);
-        ref Vector256<double> orbits = ref MemoryMarshal.GetArrayDataReference(s.Orbits);
-        ref int pairH0 = ref MemoryMarshal.GetArrayDataReference(plan.PairH0);
-        ref int pairH1 = ref MemoryMarshal.GetArrayDataReference(plan.PairH1);
-        ref int memberPair = ref MemoryMarshal.GetArrayDataReference(plan.MemberPair);
-        ref int memberZ = ref MemoryMarshal.GetArrayDataReference(plan.MemberZ);
-        ref double memberCos = ref MemoryMarshal.GetArrayDataReference(plan.MemberCos);
-        ref double memberSin = ref MemoryMarshal.GetArrayDataReference(plan.MemberSin);
-        ref int orbitStart = ref MemoryMarshal.GetArrayDataReference(plan.OrbitStart);
-        ref double orbitScale = ref MemoryMarshal.GetArrayDataReference(plan.OrbitScale);
-        ref int outputOrbit = ref MemoryMarshal.GetArrayDataReference(plan.OutputOrbit);
-        ref double outputCos = ref MemoryMarshal.GetArrayDataReference(plan.OutputCos);
-        ref double outputSin = ref MemoryMarshal.GetArrayDataReference(plan.OutputSin);
-        ref bool phaseFree = ref MemoryMarshal.GetArrayDataReference(plan.OrbitPhaseFree);
-        int pairCount = plan.PairH0.Length, orbitCount = plan.OrbitCount;
-        Span<double> c4 = stackalloc double[4];
-        Span<double> s4 = stackalloc double[4];
-        Span<float> tail = stackalloc float[8];
-        for (int first = 0; first < sites; first += 4)
-        {
-            int lanes = Math.Min(4, sites - first);
-            for (int a = 0; a < 3; a++)
-            {
-                for (int lane = 0; lane < 4; lane++)
-                {
-                    double t = positions[3 * (first + Math.Min(lane, lanes - 1)) + a];
-                    t -= Math.Floor(t);
-                    (s4[lane], c4[lane]) = Math.SinCos(2 * Math.PI * t);
-                }
-                var cs = Vector256.Create(c4[0], c4[1], c4[2], c4[3]);
-                var sn = Vector256.Create(s4[0], s4[1], s4[2], s4[3]);
-                ref Vector256<double> e = ref Unsafe.Add(ref axis, 2 * width * a + 2 * m);
-                e = Vector256<double>.One;
-                Unsafe.Add(ref e, 1) = Vector256<double>.Zero;
-                for (int n = 1; n <= m; n++)
-                {
-                    var pr = Unsafe.Add(ref e, 2 * (n - 1));
-                    var pi = Unsafe.Add(ref e, 2 * (n - 1) + 1);
-                    var r = pr * cs - pi * sn;
-                    var i = pr * sn + pi * cs;
-                    Unsafe.Add(ref e, 2 * n) = r;
-                    Unsafe.Add(ref e, 2 * n + 1) = i;
-                    Unsafe.Add(ref e, -2 * n) = r;
-                    Unsafe.Add(ref e, -2 * n + 1) = -i;
-                }
-            }
-            ref Vector256<double> ey = ref Unsafe.Add(ref axis, 2 * width);
-            ref Vector256<double> ez = ref Unsafe.Add(ref axis, 4 * width);
-            for (int p = 0; p < pairCount; p++)
-            {
-                int x0 = 2 * Unsafe.Add(ref pairH0, p), y0 = 2 * Unsafe.Add(ref pairH1, p);
-                var ar = Unsafe.Add(ref axis, x0);
-                var ai = Unsafe.Add(ref axis, x0 + 1);
-                var br = Unsafe.Add(ref ey, y0);
-                var bi = Unsafe.Add(ref ey, y0 + 1);
-                Unsafe.Add(ref pairs, 2 * p) = Vector256.FusedMultiplyAdd(ar, br, -(ai * bi));
-                Unsafe.Add(ref pairs, 2 * p + 1) = Vector256.FusedMultiplyAdd(ar, bi, ai * br);
-            }
-            for (int o = 0; o < orbitCount; o++)
-            {
-                var accR = Vector256<double>.Zero;
-                var accI = Vector256<double>.Zero;
-                int end = Unsafe.Add(ref orbitStart, o + 1);
-                if (Unsafe.Add(ref phaseFree, o))
-                {
-                    for (int k = Unsafe.Add(ref orbitStart, o); k < end; k++)
-                    {
-                        int p = 2 * Unsafe.Add(ref memberPair, k), z = 2 * Unsafe.Add(ref memberZ, k);
-                        var pr = Unsafe.Add(ref pairs, p);
-                        var pi = Unsafe.Add(ref pairs, p + 1);
-                        var zr = Unsafe.Add(ref ez, z);
-                        var zi = Unsafe.Add(ref ez, z + 1);
-                        accR += Vector256.FusedMultiplyAdd(pr, zr, -(pi * zi));
-                        accI += Vector256.FusedMultiplyAdd(pr, zi, pi * zr);
-                    }
-                }
-                else
-                {
-                    for (int k = Unsafe.Add(ref orbitStart, o); k < end; k++)
-                    {
-                        int p = 2 * Unsafe.Add(ref memberPair, k), z = 2 * Unsafe.Add(ref memberZ, k);
-                        var pr = Unsafe.Add(ref pairs, p);
-                        var pi = Unsafe.Add(ref pairs, p + 1);
-                        var zr = Unsafe.Add(ref ez, z);
-                        var zi = Unsafe.Add(ref ez, z + 1);
-                        var wr = Vector256.FusedMultiplyAdd(pr, zr, -(pi * zi));
-                        var wi = Vector256.FusedMultiplyAdd(pr, zi, pi * zr);
-                        var c = Vector256.Create(Unsafe.Add(ref memberCos, k));
-                        var sk = Vector256.Create(Unsafe.Add(ref memberSin, k));
-                        accR = Vector256.FusedMultiplyAdd(wr, c, Vector256.FusedMultiplyAdd(-wi, sk, accR));
-                        accI = Vector256.FusedMultiplyAdd(wr, sk, Vector256.FusedMultiplyAdd(wi, c, accI));
-                    }
-                }
-                var scale = Vector256.Create(Unsafe.Add(ref orbitScale, o));
-                Unsafe.Add(ref orbits, 2 * o) = accR * scale;
-                Unsafe.Add(ref orbits, 2 * o + 1) = plan.RealValued ? Vector256<double>.Zero : accI * scale;
-            }
-            // Each lane's (re, im) is one 8-byte store into its own row.
-            ref float row0 = ref MemoryMarshal.GetReference(output.Slice(first * featureCount, lanes * featureCount));
-            foreach (int j in plan.ExtinctColumns)
-                Store(ref Unsafe.Add(ref row0, 2 * j), featureCount, lanes, Vector128<float>.Zero, Vector128<float>.Zero, tail);
-            foreach (int j in plan.PlainColumns)
-            {
-                int o = 2 * Unsafe.Add(ref outputOrbit, j);
-                var (lo, hi) = Interleave(Narrow(Unsafe.Add(ref orbits, o)), Narrow(Unsafe.Add(ref orbits, o + 1)));
-                Store(ref Unsafe.Add(ref row0, 2 * j), featureCount, lanes, lo, hi, tail);
-            }
-            foreach (int j in plan.PhasedColumns)
-            {
-                int o = 2 * Unsafe.Add(ref outputOrbit, j);
-                var c = Vector256.Create(Unsafe.Add(ref outputCos, j));
-                var sj = Vector256.Create(Unsafe.Add(ref outputSin, j));
-                var orr = Unsafe.Add(ref orbits, o);
-                var oi = Unsafe.Add(ref orbits, o + 1);
-                var vr = Vector256.FusedMultiplyAdd(orr, c, -(oi * sj));
-                var vi = Vector256.FusedMultiplyAdd(orr, sj, oi * c);
-                var (lo, hi) = Interleave(Narrow(vr), Narrow(vi));
-                Store(ref Unsafe.Add(ref row0, 2 * j), featureCount, lanes, lo, hi, tail);
-            }
-        }
-    }
-
-    [SkipLocalsInit]
-    public static void VectorSingle(FeaturePlan plan, ReadOnlySpan<double> positions, Span<float> output, int featureCount)
     {
         var s = KernelScratch.For(plan);
         int m = plan.MaxIndex, width = 2 * m + 1;
@@ -481,8 +347,6 @@ internal static class FeatureKernels
         output[7] = Avx.Permute2x128(u3, u7, 0x31);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> Narrow(Vector256<double> v) => Vector128.Narrow(v.GetLower(), v.GetUpper());
 
     /// <summary>Writes lane i's (re, im) pair to row i: one 8-byte store per row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -505,11 +369,4 @@ internal static class FeatureKernels
         }
     }
 
-    /// <summary>(r0, i0, r1, i1) and (r2, i2, r3, i3).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<float>, Vector128<float>) Interleave(Vector128<float> re, Vector128<float> im)
-    {
-        if (Sse.IsSupported) return (Sse.UnpackLow(re, im), Sse.UnpackHigh(re, im));
-        return (Vector128.Create(re[0], im[0], re[1], im[1]), Vector128.Create(re[2], im[2], re[3], im[3]));
-    }
 }

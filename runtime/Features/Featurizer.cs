@@ -55,7 +55,6 @@ public sealed class Featurizer
         var plan = PlanFor(symmetry);
         switch (Kernel)
         {
-            case FeaturizerKernel.Vector256Single: FeatureKernels.VectorSingle(plan, positions, output, FeatureCount); break;
             case FeaturizerKernel.Vector256: FeatureKernels.Vector(plan, positions, output, FeatureCount); break;
             default: FeatureKernels.Scalar(plan, positions, output, FeatureCount); break;
         }
@@ -133,8 +132,7 @@ public sealed class Featurizer
             string? env = Environment.GetEnvironmentVariable("CFT_FEATURIZER_KERNEL");
             if (string.Equals(env, "scalar", StringComparison.OrdinalIgnoreCase)) return FeaturizerKernel.Scalar;
             if (string.Equals(env, "vector256", StringComparison.OrdinalIgnoreCase)) return FeaturizerKernel.Vector256;
-            if (string.Equals(env, "vector256single", StringComparison.OrdinalIgnoreCase)) return FeaturizerKernel.Vector256Single;
-            return Vector256.IsHardwareAccelerated ? FeaturizerKernel.Vector256Single : FeaturizerKernel.Scalar;
+            return Vector256.IsHardwareAccelerated ? FeaturizerKernel.Vector256 : FeaturizerKernel.Scalar;
         }
         return kernel;
     }
