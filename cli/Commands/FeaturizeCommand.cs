@@ -82,6 +82,9 @@ public static class FeaturizeCommand
                 ("layout", NpyArray.Strings(new[] { featurizer.Layout.Signature })),
             });
         }
+        int partial = crystals.Count(c => c.HasPartialOccupancy);
+        if (partial > 0)
+            stderr.WriteLine($"cft: note: {partial} structure(s) have partially occupied sites; each site is featurized once and its occupancy is written to 'occupancy' (weights, not resolved into configurations)");
         stdout.WriteLine($"{crystals.Count} structures, {sites} sites × {batch.FeatureCount} features → {output}{(failed > 0 ? $" ({failed} inputs failed, see above)" : "")}");
         return failed > 0 ? 1 : 0;
     }
