@@ -82,6 +82,18 @@ public class BasisCommandTests
         Assert.StartsWith("-1 1 1 0.10000000000000001 -0.20000000000000001 0.29999999999999999 ", lines[0]);
     }
 
+    [Fact]
+    public void Eval_accepts_negative_numbers_after_an_equals_sign_and_as_separate_tokens()
+    {
+        var (code, output, error) = CliRunner.Run("basis", "eval", "--group", "166:R", "--hkl=-1,0,2", "--x=-0.1,0.2,0.3", "--x", "-0.5,-0.25,1");
+        Assert.Equal(0, code);
+        Assert.Equal("", error);
+        var lines = output.Trim().Split('\n');
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith("-1 0 2 -0.10000000000000001 0.20000000000000001 0.29999999999999999 ", lines[0]);
+        Assert.StartsWith("-1 0 2 -0.5 -0.25 1 ", lines[1]);
+    }
+
     [Theory]
     [InlineData("basis", "--group", "P99", "--json")]
     [InlineData("basis", "--group", "Fm-3m", "--cutoff", "99")]
