@@ -16,6 +16,7 @@ public static class Program
         var root = new RootCommand("CftRuntime: space-group-invariant Fourier features and crystal property prediction");
         root.Subcommands.Add(BasisCommand.Create());
         root.Subcommands.Add(FeaturizeCommand.Create());
+        root.Subcommands.Add(SymmetryCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
