@@ -12,7 +12,10 @@ namespace CftRuntime.Symmetry;
 /// <param name="Setting">The catalogue setting of the standardised crystal: always <c>SpaceGroups.Standard(Number)</c>.</param>
 /// <param name="Crystal">
 /// The standardised conventional cell (spglib's idealised <c>std_lattice</c>, rows a, b, c in Å, and
-/// symmetrised positions) reduced to unique sites with Wyckoff multiplicities in <paramref name="Setting"/>.
+/// symmetrised positions) reduced to unique sites with Wyckoff multiplicities in <paramref name="Setting"/>. Among
+/// the images of spglib's standard cell under the group's proper Euclidean normalizer (other origins with the
+/// same site symmetry, metric-preserving axis changes, shifts along polar axes) one is chosen by a fixed
+/// rule, so the same structure given with another origin, basis or setting gives the same cell and features.
 /// </param>
 public sealed record SymmetryResult(int Number, string HermannMauguin, SpaceGroupSetting Setting, Crystal Crystal);
 
@@ -92,6 +95,7 @@ public static class SymmetryFinder
             var (z, occupancy) = species[standard.StdTypes[i]];
             stdCell[i] = new Site(z, standard.StdPositions[3 * i], standard.StdPositions[3 * i + 1], standard.StdPositions[3 * i + 2], occupancy, Elements.Symbol(z));
         }
+        stdCell = NormalizerCanonicalizer.Canonicalize(stdLattice, target, stdCell);
         Crystal crystal;
         try
         {
