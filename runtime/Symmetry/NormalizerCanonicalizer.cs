@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using CftRuntime.Crystals;
 using CftRuntime.Tables;
@@ -20,27 +21,80 @@ internal static class NormalizerCanonicalizer
 {
     private const int Grid = 24;
 
-    public static Site[] Canonicalize(Lattice lattice, SpaceGroupSetting setting, Site[] cell)
+    /// <summary>A setting's operations: keys of (R, t in 24ths), keys of the rotations, rotations, translations, polar axes.</summary>
+    private sealed record Group(HashSet<long> OpKeys, HashSet<long> RotationKeys, int[][] Rotations, int[][] Translations, bool[] Polar);
+
+    private static readonly ConcurrentDictionary<int, Group> Groups = new();
+
+    /// <summary>Per (setting, W): the translations w (24ths) with (W, w) in the normalizer; empty when W does not normalise the point group.</summary>
+    private static readonly ConcurrentDictionary<(int Setting, long W), int[][]> Shifts = new();
+
+    private static Group GroupOf(SpaceGroupSetting setting) => Groups.GetOrAdd(setting.Index, _ =>
     {
         var ops = setting.Operations();
         var opKeys = new HashSet<long>();
         var rotationKeys = new HashSet<long>();
-        var rotations = new List<int[]>();
-        var translations = new List<int[]>(); // in 24ths
-        foreach (var g in ops)
+        var rotations = new int[ops.Count][];
+        var translations = new int[ops.Count][];
+        for (int k = 0; k < ops.Count; k++)
         {
-            var r = g.Rotation;
-            var t = new int[3];
-            for (int i = 0; i < 3; i++) t[i] = g.T(i) * (Grid / g.Denominator);
-            rotations.Add(r);
-            translations.Add(t);
-            opKeys.Add(Key(r, t));
-            rotationKeys.Add(Key(r, null));
+            var g = ops[k];
+            rotations[k] = g.Rotation;
+            translations[k] = new int[3];
+            for (int i = 0; i < 3; i++) translations[k][i] = g.T(i) * (Grid / g.Denominator);
+            opKeys.Add(Key(rotations[k], translations[k]));
+            rotationKeys.Add(Key(rotations[k], null));
         }
         var polar = new bool[3];
         for (int i = 0; i < 3; i++)
-            polar[i] = rotations.TrueForAll(r => r[i] == (i == 0 ? 1 : 0) && r[3 + i] == (i == 1 ? 1 : 0) && r[6 + i] == (i == 2 ? 1 : 0));
+            polar[i] = Array.TrueForAll(rotations, r => r[i] == (i == 0 ? 1 : 0) && r[3 + i] == (i == 1 ? 1 : 0) && r[6 + i] == (i == 2 ? 1 : 0));
+        return new Group(opKeys, rotationKeys, rotations, translations, polar);
+    });
 
+    private static int[][] ShiftsFor(int settingIndex, Group group, int[] w) => Shifts.GetOrAdd((settingIndex, Key(w, null)), _ =>
+    {
+        var inverse = Adjugate(w); // det 1: the inverse is the adjugate
+        int n = group.Rotations.Length;
+        var conjugated = new int[n][];
+        for (int k = 0; k < n; k++)
+        {
+            conjugated[k] = Multiply(Multiply(w, group.Rotations[k]), inverse);
+            if (!group.RotationKeys.Contains(Key(conjugated[k], null))) return Array.Empty<int[]>();
+        }
+        var wt = new int[n][];
+        for (int k = 0; k < n; k++) wt[k] = Apply(w, group.Translations[k]);
+        // Check the operations with the fewest fixed directions first: they reject most shifts at once.
+        var order = new int[n];
+        var fixedCount = new int[n];
+        for (int k = 0; k < n; k++) { order[k] = k; fixedCount[k] = Trace(conjugated[k]); }
+        Array.Sort(fixedCount, order);
+        var p = group.Polar;
+        var found = new List<int[]>();
+        var t = new int[3];
+        for (int x = 0; x < (p[0] ? 1 : Grid); x++)
+            for (int y = 0; y < (p[1] ? 1 : Grid); y++)
+                for (int z = 0; z < (p[2] ? 1 : Grid); z++)
+                {
+                    bool valid = true;
+                    for (int j = 0; j < n && valid; j++)
+                    {
+                        int k = order[j];
+                        var r = conjugated[k];
+                        // (W, w)(R, t)(W, w)⁻¹ = (R', W t + w − R' w)
+                        t[0] = wt[k][0] + x - (r[0] * x + r[1] * y + r[2] * z);
+                        t[1] = wt[k][1] + y - (r[3] * x + r[4] * y + r[5] * z);
+                        t[2] = wt[k][2] + z - (r[6] * x + r[7] * y + r[8] * z);
+                        valid = group.OpKeys.Contains(Key(r, t));
+                    }
+                    if (valid) found.Add(new[] { x, y, z });
+                }
+        return found.ToArray();
+    });
+
+    public static Site[] Canonicalize(Lattice lattice, SpaceGroupSetting setting, Site[] cell)
+    {
+        var group = GroupOf(setting);
+        var polar = group.Polar;
         var metric = new double[9];
         for (int i = 0; i < 3; i++)
             for (int j = 0; j < 3; j++)
@@ -53,34 +107,7 @@ internal static class NormalizerCanonicalizer
         {
             for (int i = 0, c = code; i < 9; i++, c /= 3) w[i] = c % 3 - 1;
             if (Det(w) != 1 || !KeepsMetric(w, metric, scale)) continue;
-            var inverse = Adjugate(w); // det 1: the inverse is the adjugate
-            var conjugated = new int[rotations.Count][];
-            bool normalises = true;
-            for (int k = 0; k < rotations.Count && normalises; k++)
-            {
-                conjugated[k] = Multiply(Multiply(w, rotations[k]), inverse);
-                normalises = rotationKeys.Contains(Key(conjugated[k], null));
-            }
-            if (!normalises) continue;
-            var wt = new int[rotations.Count][];
-            for (int k = 0; k < rotations.Count; k++) wt[k] = Apply(w, translations[k]);
-            int[] limit = { polar[0] ? 1 : Grid, polar[1] ? 1 : Grid, polar[2] ? 1 : Grid };
-            var shift = new int[3];
-            var t = new int[3];
-            for (shift[0] = 0; shift[0] < limit[0]; shift[0]++)
-                for (shift[1] = 0; shift[1] < limit[1]; shift[1]++)
-                    for (shift[2] = 0; shift[2] < limit[2]; shift[2]++)
-                    {
-                        bool valid = true;
-                        for (int k = 0; k < rotations.Count && valid; k++)
-                        {
-                            // (W, w)(R, t)(W, w)⁻¹ = (R', W t + w − R' w)
-                            var rw = Apply(conjugated[k], shift);
-                            for (int i = 0; i < 3; i++) t[i] = wt[k][i] + shift[i] - rw[i];
-                            valid = opKeys.Contains(Key(conjugated[k], t));
-                        }
-                        if (valid) candidates.Add(((int[])w.Clone(), (int[])shift.Clone()));
-                    }
+            foreach (var shift in ShiftsFor(setting.Index, group, w)) candidates.Add(((int[])w.Clone(), shift));
         }
 
         // Anchors along polar axes: the atoms of the rarest species (fewest atoms, then smallest Z and occupancy).
@@ -187,6 +214,8 @@ internal static class NormalizerCanonicalizer
             }
         return true;
     }
+
+    private static int Trace(int[] m) => m[0] + m[4] + m[8];
 
     private static int Det(int[] m) =>
         m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
