@@ -36,9 +36,14 @@ internal static unsafe partial class SpglibNative
 
     static SpglibNative() => NativeLibrary.SetDllImportResolver(typeof(SpglibNative).Assembly, Resolve);
 
+    /// <summary>Environment variable naming the library file to load instead of searching (then nothing else is tried).</summary>
+    public const string PathVariable = "CFT_SPGLIB";
+
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (name != LibraryName) return IntPtr.Zero;
+        if (Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } path)
+            return NativeLibrary.TryLoad(path, out IntPtr explicitHandle) ? explicitHandle : throw new DllNotFoundException($"{PathVariable}={path} cannot be loaded");
         foreach (string candidate in Candidates)
             if (NativeLibrary.TryLoad(candidate, assembly, searchPath, out IntPtr handle)) return handle;
         return IntPtr.Zero;

@@ -28,8 +28,9 @@ public sealed class SymmetryNotFoundException(string message) : Exception(messag
 /// <summary>
 /// Finds the space group of a structure with spglib and standardises it to the ITA standard setting of
 /// <c>spacegroups.json</c> (origin choice 2, hexagonal axes for R groups, unique axis b). Needs spglib's C
-/// library at run time (Debian/Ubuntu: <c>apt-get install libsymspg1</c>); calls into it are serialised, so
-/// the methods are safe to call from several threads.
+/// library at run time (Debian/Ubuntu: <c>apt-get install libsymspg1</c>; found as libsymspg.so.1, libsymspg.so or
+/// symspg, or at the path in the environment variable <c>CFT_SPGLIB</c>); calls into it are serialised, so the
+/// methods are safe to call from several threads.
 /// </summary>
 public static class SymmetryFinder
 {
@@ -113,7 +114,7 @@ public static class SymmetryFinder
     {
         if (LoadError.Value is { } error)
             throw new SymmetryFinderUnavailableException(
-                $"spglib's C library (libsymspg) could not be loaded ({error}); install it, e.g. 'apt-get install libsymspg1' on Debian/Ubuntu, or put libsymspg.so on the library path");
+                $"spglib's C library (libsymspg) could not be loaded ({error}); install it, e.g. 'apt-get install libsymspg1' on Debian/Ubuntu, or put libsymspg.so on the library path or its path in CFT_SPGLIB");
     }
 
     private sealed record Raw(int Number, int HallNumber, string Symbol, double[] StdLattice, int[] StdTypes, double[] StdPositions);

@@ -70,4 +70,22 @@ public class SymmetryCommandTests
         Assert.Equal(2, CliRunner.Run("symmetry", Examples, "--tolerance", "-1").ExitCode);
         Assert.Equal(2, CliRunner.Run("symmetry").ExitCode);
     }
+
+    [Fact]
+    public void Without_spglib_inputs_with_symmetry_still_work_and_p1_inputs_name_the_package()
+    {
+        // A child process whose libsymspg cannot be loaded (CFT_SPGLIB names a missing file).
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in new[] { Path.Combine(AppContext.BaseDirectory, "cft.dll"), "symmetry", "--json", Path.Combine(Examples, "Li2O.cif"), Path.Combine(Examples, "POSCAR-227") })
+            psi.ArgumentList.Add(a);
+        psi.Environment["CFT_SPGLIB"] = "/nonexistent/libsymspg.so.1";
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        Assert.Equal(1, p.ExitCode);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(225, lines[0].GetProperty("number").GetInt32()); // the CIF's own Fm-3m
+        Assert.Contains("apt-get install libsymspg1", lines[1].GetProperty("error").GetString());
+    }
 }
