@@ -230,6 +230,21 @@ public class SymmetryFinderTests
     }
 
     [Fact]
+    public void Concurrent_calls_give_the_serial_results()
+    {
+        var inputs = Sample.Select(row => SymmetryTestData.Read((string)row[0])).ToList();
+        var serial = inputs.Select(c => SymmetryFinder.Standardize(c)).ToList();
+        var parallel = new SymmetryResult[4 * inputs.Count];
+        System.Threading.Tasks.Parallel.For(0, parallel.Length, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 4 },
+            i => parallel[i] = SymmetryFinder.Standardize(inputs[i % inputs.Count]));
+        for (int i = 0; i < parallel.Length; i++)
+        {
+            Assert.Equal(serial[i % inputs.Count].Number, parallel[i].Number);
+            Assert.Equal(serial[i % inputs.Count].Crystal.Sites, parallel[i].Crystal.Sites);
+        }
+    }
+
+    [Fact]
     public void Different_occupancies_of_one_element_are_different_species()
     {
         var lattice = Lattice.FromParameters(3, 3, 3, 90, 90, 90);
