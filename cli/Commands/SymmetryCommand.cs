@@ -1,0 +1,131 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using CftRuntime.Crystals;
+using CftRuntime.Io;
+using CftRuntime.Symmetry;
+using CftRuntime.Tables;
+
+namespace CftRuntime.Cli.Commands;
+
+/// <summary><c>cft symmetry</c>: space group of each structure (spglib) and its standardised unique sites.</summary>
+public static class SymmetryCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var paths = new Argument<string[]>("paths") { Description = "CIF or POSCAR files, folders, or CSV files with a 'cif' column", Arity = ArgumentArity.OneOrMore };
+        var tolerance = new Option<double>("--tolerance", "-t") { Description = "Symmetry tolerance in Å (spglib's symprec)", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
+        var json = new Option<bool>("--json") { Description = "One JSON object per structure and line" };
+        var command = new Command("symmetry", "Find the space group of each structure and standardise it to the ITA standard setting (spglib)") { paths, tolerance, json };
+        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(tolerance), r.GetValue(json), Console.Out, Console.Error));
+        return command;
+    }
+
+    /// <summary>
+    /// Reports every structure; an input that cannot be read or standardised is reported (an error line
+    /// with <paramref name="json"/>, else on stderr) and makes the exit code 1. Without spglib, inputs that
+    /// already carry a catalogue symmetry other than P1 are reported in their own setting.
+    /// </summary>
+    public static int Run(IReadOnlyList<string> paths, double tolerance, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        if (!(tolerance > 0) || !double.IsFinite(tolerance)) throw new CliUsageException($"--tolerance {tolerance.ToString(CultureInfo.InvariantCulture)}: expected a positive number of Å");
+        int failed = 0;
+        foreach (var record in StructureSource.Enumerate(paths))
+        {
+            string? error = record.Error;
+            Crystal? crystal = null;
+            string hm = "";
+            if (record.Crystal is { } input)
+            {
+                try
+                {
+                    if (!SymmetryFinder.IsAvailable && input.Symmetry.Setting is { Number: > 1 } own)
+                        (crystal, hm) = (input, own.HermannMauguin);
+                    else
+                    {
+                        var result = SymmetryFinder.Standardize(input, tolerance);
+                        (crystal, hm) = (result.Crystal, result.HermannMauguin);
+                    }
+                }
+                catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
+                {
+                    error = e.Message;
+                }
+            }
+            if (crystal is null)
+            {
+                failed++;
+                if (json) stdout.WriteLine(ErrorJson(record, error ?? "unknown error"));
+                else stderr.WriteLine($"cft: {record.Id}: {error}");
+                continue;
+            }
+            stdout.WriteLine(json ? ResultJson(record, crystal, hm) : ResultText(record, crystal, hm));
+        }
+        return failed > 0 ? 1 : 0;
+    }
+
+    private static string ResultText(StructureRecord record, Crystal crystal, string hm)
+    {
+        var setting = crystal.Symmetry.Setting!.Value;
+        var l = crystal.Lattice;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"{record.Id}: No. {setting.Number} {hm}, setting {setting.Symbol}, {l}, {crystal.Sites.Count} unique sites, {crystal.AtomCount:G6} atoms in the cell");
+        foreach (var s in crystal.Sites)
+            sb.Append(CultureInfo.InvariantCulture, $"\n  {s.Element,-3} {s.Multiplicity,3}  {s.X,10:F6} {s.Y,10:F6} {s.Z,10:F6}  occupancy {s.Occupancy:G6}");
+        return sb.ToString();
+    }
+
+    private static string ResultJson(StructureRecord record, Crystal crystal, string hm)
+    {
+        var setting = crystal.Symmetry.Setting!.Value;
+        return Json(w =>
+        {
+            w.WriteString("id", record.Id);
+            w.WriteString("file", record.Source);
+            w.WriteNumber("number", setting.Number);
+            w.WriteString("hm", hm);
+            w.WriteString("setting", setting.Symbol);
+            w.WriteStartArray("cell");
+            var l = crystal.Lattice;
+            foreach (double v in new[] { l.A, l.B, l.C, l.Alpha, l.Beta, l.Gamma }) w.WriteNumberValue(v);
+            w.WriteEndArray();
+            w.WriteStartArray("sites");
+            foreach (var s in crystal.Sites)
+            {
+                w.WriteStartObject();
+                w.WriteString("element", s.Element);
+                w.WriteStartArray("xyz");
+                w.WriteNumberValue(s.X); w.WriteNumberValue(s.Y); w.WriteNumberValue(s.Z);
+                w.WriteEndArray();
+                w.WriteNumber("multiplicity", s.Multiplicity);
+                w.WriteNumber("occupancy", s.Occupancy);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        });
+    }
+
+    private static string ErrorJson(StructureRecord record, string error) => Json(w =>
+    {
+        w.WriteString("id", record.Id);
+        w.WriteString("file", record.Source);
+        w.WriteString("error", error);
+    });
+
+    private static string Json(Action<Utf8JsonWriter> body)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        {
+            w.WriteStartObject();
+            body(w);
+            w.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

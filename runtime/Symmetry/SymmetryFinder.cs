@@ -1,0 +1,156 @@
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using CftRuntime.Crystals;
+using CftRuntime.Tables;
+
+namespace CftRuntime.Symmetry;
+
+/// <summary>The space group of a structure and the structure standardised to the group's ITA standard setting.</summary>
+/// <param name="Number">International Tables number, 1..230.</param>
+/// <param name="HermannMauguin">Short Hermann–Mauguin symbol as spglib reports it (e.g. <c>Fd-3m</c>).</param>
+/// <param name="Setting">The catalogue setting of the standardised crystal: always <c>SpaceGroups.Standard(Number)</c>.</param>
+/// <param name="Crystal">
+/// The standardised conventional cell (spglib's idealised <c>std_lattice</c>, rows a, b, c in Å, and
+/// symmetrised positions) reduced to unique sites with Wyckoff multiplicities in <paramref name="Setting"/>. Among
+/// the images of spglib's standard cell under the group's proper Euclidean normalizer (other origins with the
+/// same site symmetry, metric-preserving axis changes, shifts along polar axes) one is chosen by a fixed
+/// rule, so the same structure given with another origin, basis or setting gives the same cell and features.
+/// </param>
+public sealed record SymmetryResult(int Number, string HermannMauguin, SpaceGroupSetting Setting, Crystal Crystal);
+
+/// <summary>spglib's C library (libsymspg) could not be loaded.</summary>
+public sealed class SymmetryFinderUnavailableException(string message) : Exception(message);
+
+/// <summary>spglib found no space group (or could not standardise) for a structure at the given tolerance.</summary>
+public sealed class SymmetryNotFoundException(string message) : Exception(message);
+
+/// <summary>
+/// Finds the space group of a structure with spglib and standardises it to the ITA standard setting of
+/// <c>spacegroups.json</c> (origin choice 2, hexagonal axes for R groups, unique axis b). Needs spglib's C
+/// library at run time (Debian/Ubuntu: <c>apt-get install libsymspg1</c>; found as libsymspg.so.1, libsymspg.so or
+/// symspg, or at the path in the environment variable <c>CFT_SPGLIB</c>); calls into it are serialised, so the
+/// methods are safe to call from several threads.
+/// </summary>
+public static class SymmetryFinder
+{
+    private static readonly object Gate = new();
+    private static readonly Lazy<string?> LoadError = new(() => SpglibNative.TryLoad(out string? e) ? null : e ?? "unknown error");
+
+    /// <summary>Whether spglib's C library can be loaded.</summary>
+    public static bool IsAvailable => LoadError.Value is null;
+
+    /// <summary>
+    /// Detects the space group of <paramref name="input"/> (any symmetry: it is expanded to its full cell
+    /// first) at <paramref name="toleranceAngstrom"/> (spglib's <c>symprec</c>, Å) and returns it with the
+    /// structure standardised to the group's ITA standard setting. Sites with the same element but
+    /// different occupancies count as different species.
+    /// </summary>
+    /// <exception cref="SymmetryFinderUnavailableException">libsymspg cannot be loaded.</exception>
+    /// <exception cref="SymmetryNotFoundException">spglib fails on this structure (e.g. atoms too close).</exception>
+    public static SymmetryResult Standardize(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!(toleranceAngstrom > 0) || !double.IsFinite(toleranceAngstrom))
+            throw new ArgumentOutOfRangeException(nameof(toleranceAngstrom), toleranceAngstrom, "the tolerance must be a positive number of Å");
+        EnsureAvailable();
+
+        var cell = input.ExpandToCell(toleranceAngstrom);
+        if (cell.Count == 0) throw new SymmetryNotFoundException($"{input.Id}: the structure has no sites");
+        // Species = distinct (element, occupancy) pairs.
+        var species = new List<(int Z, double Occupancy)>();
+        var types = new int[cell.Count];
+        var positions = new double[3 * cell.Count];
+        for (int i = 0; i < cell.Count; i++)
+        {
+            var s = cell[i];
+            int t = species.FindIndex(p => p.Z == s.AtomicNumber && Math.Abs(p.Occupancy - s.Occupancy) < 1e-6);
+            if (t < 0) { t = species.Count; species.Add((s.AtomicNumber, s.Occupancy)); }
+            types[i] = t;
+            (positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]) = (s.X, s.Y, s.Z);
+        }
+        var lattice = new double[9];
+        for (int v = 0; v < 3; v++)
+            for (int axis = 0; axis < 3; axis++)
+                lattice[3 * axis + v] = input.Lattice[v, axis]; // spglib: basis vectors are columns
+
+        Raw detected, standard;
+        lock (Gate)
+        {
+            detected = Call(input.Id, lattice, positions, types, 0, toleranceAngstrom);
+            var setting = SpaceGroups.Standard(detected.Number);
+            standard = Call(input.Id, lattice, positions, types, setting.HallNumber, toleranceAngstrom);
+        }
+        var target = SpaceGroups.Standard(detected.Number);
+        if (standard.Number != detected.Number || standard.HallNumber != target.HallNumber)
+            throw new SymmetryNotFoundException($"{input.Id}: spglib standardised to Hall number {standard.HallNumber} (No. {standard.Number}), expected {target.HallNumber} (No. {detected.Number})");
+
+        var rows = new double[9];
+        for (int v = 0; v < 3; v++)
+            for (int axis = 0; axis < 3; axis++)
+                rows[3 * v + axis] = standard.StdLattice[3 * axis + v];
+        var stdLattice = Lattice.FromVectors(rows);
+        var stdCell = new Site[standard.StdTypes.Length];
+        for (int i = 0; i < stdCell.Length; i++)
+        {
+            var (z, occupancy) = species[standard.StdTypes[i]];
+            stdCell[i] = new Site(z, standard.StdPositions[3 * i], standard.StdPositions[3 * i + 1], standard.StdPositions[3 * i + 2], occupancy, Elements.Symbol(z));
+        }
+        stdCell = NormalizerCanonicalizer.Canonicalize(stdLattice, target, stdCell);
+        Crystal crystal;
+        try
+        {
+            crystal = Crystal.FromFullCell(input.Id, stdLattice, CrystalSymmetry.FromSetting(target), stdCell, toleranceAngstrom);
+        }
+        catch (ArgumentException e)
+        {
+            throw new SymmetryNotFoundException($"{input.Id}: spglib's standardised cell does not reduce in {target}: {e.Message}");
+        }
+        return new SymmetryResult(detected.Number, detected.Symbol, target, crystal);
+    }
+
+    /// <summary>Throws <see cref="SymmetryFinderUnavailableException"/> when libsymspg cannot be loaded.</summary>
+    public static void EnsureAvailable()
+    {
+        if (LoadError.Value is { } error)
+            throw new SymmetryFinderUnavailableException(
+                $"spglib's C library (libsymspg) could not be loaded ({error}); install it, e.g. 'apt-get install libsymspg1' on Debian/Ubuntu, or put libsymspg.so on the library path or its path in CFT_SPGLIB");
+    }
+
+    private sealed record Raw(int Number, int HallNumber, string Symbol, double[] StdLattice, int[] StdTypes, double[] StdPositions);
+
+    private static unsafe Raw Call(string id, double[] lattice, double[] positions, int[] types, int hallNumber, double symprec)
+    {
+        fixed (double* l = lattice)
+        fixed (double* p = positions)
+        fixed (int* t = types)
+        {
+            SpglibDataset* d = null;
+            try
+            {
+                d = hallNumber == 0
+                    ? SpglibNative.spg_get_dataset(l, p, t, types.Length, symprec)
+                    : SpglibNative.spg_get_dataset_with_hall_number(l, p, t, types.Length, hallNumber, symprec);
+                if (d == null || d->SpacegroupNumber < 1 || d->SpacegroupNumber > 230)
+                {
+                    int code = SpglibNative.spg_get_error_code();
+                    string message = Marshal.PtrToStringUTF8((IntPtr)SpglibNative.spg_get_error_message(code)) ?? $"error {code}";
+                    throw new SymmetryNotFoundException($"{id}: spglib found no space group at tolerance {symprec} Å: {message}");
+                }
+                int n = d->NStdAtoms;
+                var stdTypes = new int[n];
+                var stdPositions = new double[3 * n];
+                new ReadOnlySpan<int>(d->StdTypes, n).CopyTo(stdTypes);
+                new ReadOnlySpan<double>(d->StdPositions, 3 * n).CopyTo(stdPositions);
+                var stdLattice = new double[9];
+                for (int i = 0; i < 9; i++) stdLattice[i] = d->StdLattice[i];
+                string symbol = Marshal.PtrToStringUTF8((IntPtr)d->InternationalSymbol)?.Trim() ?? "";
+                return new Raw(d->SpacegroupNumber, d->HallNumber, symbol, stdLattice, stdTypes, stdPositions);
+            }
+            finally
+            {
+                if (d != null) SpglibNative.spg_free_dataset(d);
+            }
+        }
+    }
+}
