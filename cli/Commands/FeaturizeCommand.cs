@@ -6,6 +6,7 @@ using System.Linq;
 using CftRuntime.Crystals;
 using CftRuntime.Features;
 using CftRuntime.Io;
+using CftRuntime.Symmetry;
 
 namespace CftRuntime.Cli.Commands;
 
@@ -18,14 +19,17 @@ public static class FeaturizeCommand
         var paths = new Argument<string[]>("paths") { Description = "CIF or POSCAR files, folders, or CSV files with a 'cif' column", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "Output file: .npz (features and per-site/per-structure arrays) or .npy (features of one structure)", Required = true };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Threads for featurization", DefaultValueFactory = _ => 1 };
-        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site") { paths, output, jobs };
-        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error));
+        var keep = new Option<bool>("--keep-setting") { Description = "Featurize each structure in the symmetry its file gives, without finding its space group and standardising it (spglib)" };
+        var tolerance = new Option<double>("--tolerance") { Description = "Symmetry tolerance in Å for standardisation", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
+        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance };
+        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance)));
         return command;
     }
 
     /// <summary>Featurizes every readable structure; failed inputs are reported and make the exit code 1.</summary>
-    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr)
+    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom)
     {
+        if (!(toleranceAngstrom > 0) || double.IsInfinity(toleranceAngstrom)) throw new CliUsageException($"--tolerance must be a positive length in Å, got {toleranceAngstrom}");
         bool npz = output.EndsWith(".npz", StringComparison.OrdinalIgnoreCase);
         if (!npz && !output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             throw new CliUsageException($"--out '{output}': expected a file name ending in .npz or .npy");
@@ -40,7 +44,23 @@ public static class FeaturizeCommand
                 stderr.WriteLine($"cft: {record.Id}: {record.Error}");
                 continue;
             }
-            crystals.Add(record.Crystal);
+            if (!standardize)
+            {
+                crystals.Add(record.Crystal);
+                continue;
+            }
+            try
+            {
+                // The features must be in the ITA standard setting of the structure's true space group.
+                crystals.Add(!SymmetryFinder.IsAvailable && record.Crystal.Symmetry.Setting is { IsStandard: true, Number: > 1 }
+                    ? record.Crystal
+                    : SymmetryFinder.Standardize(record.Crystal, toleranceAngstrom).Crystal);
+            }
+            catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
+            {
+                failed++;
+                stderr.WriteLine($"cft: {record.Id}: {e.Message}");
+            }
         }
         if (crystals.Count == 0)
         {

@@ -63,7 +63,7 @@ public class FeaturizeCommandTests
             Assert.Equal("", stderr);
             Assert.Contains("29 structures", stdout);
             // Re-read with NumPy and compare one structure's rows with the library.
-            var li2o = StructureSource.Enumerate(new[] { Path.Combine(Examples, "Li2O.cif") }).Single().Crystal!;
+            var li2o = CftRuntime.Symmetry.SymmetryFinder.Standardize(StructureSource.Enumerate(new[] { Path.Combine(Examples, "Li2O.cif") }).Single().Crystal!).Crystal;
             var expected = new Featurizer().Featurize(li2o);
             string script = "import numpy as np, sys; d = np.load(sys.argv[1]); i = list(d['ids']).index('Li2O'); s, e = d['site_start'][i], d['site_start'][i + 1]; " +
                             "f = d['features'][s:e]; print(f.shape[0], f.shape[1], d['space_group'][i], d['multiplicity'][s:e].sum(), ' '.join(repr(float(v)) for v in f.ravel()[:6]))";
@@ -81,6 +81,31 @@ public class FeaturizeCommandTests
             for (int k = 0; k < 6; k++) Assert.Equal(expected[k], float.Parse(fields[4 + k], System.Globalization.CultureInfo.InvariantCulture));
         }
         finally { File.Delete(output); }
+    }
+
+    [Fact]
+    public void P1_inputs_are_standardised_unless_the_setting_is_kept()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-std-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string csv = Path.Combine(Examples, "perov_5_sample.csv");
+            Assert.Equal(0, CliRunner.Run("featurize", csv, "--out", Path.Combine(dir, "std.npz")).ExitCode);
+            Assert.Equal(0, CliRunner.Run("featurize", csv, "--out", Path.Combine(dir, "p1.npz"), "--keep-setting").ExitCode);
+            string script = "import numpy as np, sys; a = np.load(sys.argv[1] + '/std.npz'); b = np.load(sys.argv[1] + '/p1.npz'); " +
+                            "print(sorted(set(int(v) for v in a['space_group'])), sorted(set(int(v) for v in b['space_group'])), int(a['multiplicity'].sum()), int(b['multiplicity'].sum()))";
+            var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(dir);
+            using var p = Process.Start(psi)!;
+            string text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            Assert.True(p.ExitCode == 0, text);
+            // perov_5 (spglib, 0.01 Å): Pmm2, P4mm, P4/mmm, Pm-3m, ...; kept as written: all P1. 20 × 5 atoms either way.
+            Assert.DoesNotContain("[1]", text.Split(']')[0] + "]");
+            Assert.Contains("] [1] 100 100", text);
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
