@@ -35,6 +35,7 @@ public static class FeaturizeCommand
             throw new CliUsageException($"--out '{output}': expected a file name ending in .npz or .npy");
         if (jobs < 1) throw new CliUsageException("--jobs must be at least 1");
         var crystals = new List<Crystal>();
+        var targets = new List<IReadOnlyDictionary<string, double>>();
         int failed = 0;
         foreach (var record in StructureSource.Enumerate(paths))
         {
@@ -47,6 +48,7 @@ public static class FeaturizeCommand
             if (!standardize)
             {
                 crystals.Add(record.Crystal);
+                targets.Add(record.Targets);
                 continue;
             }
             try
@@ -54,7 +56,8 @@ public static class FeaturizeCommand
                 // The features must be in the ITA standard setting of the structure's true space group.
                 crystals.Add(!SymmetryFinder.IsAvailable && record.Crystal.Symmetry.Setting is { IsStandard: true, Number: > 1 }
                     ? record.Crystal
-                    : SymmetryFinder.Standardize(record.Crystal, toleranceAngstrom).Crystal);
+                    : SymmetryFinder.Standardize(record.Crystal, toleranceAngstrom).Crystal); // keeps the input's id
+                targets.Add(record.Targets);
             }
             catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
             {
@@ -85,6 +88,9 @@ public static class FeaturizeCommand
             for (int i = 0; i < crystals.Count; i++) Array.Fill(structureIndex, i, batch.SiteStart[i], batch.SiteStart[i + 1] - batch.SiteStart[i]);
             var lattices = crystals.SelectMany(c => c.Lattice.ToArray()).ToArray();
             var frequencies = Enumerable.Range(0, featurizer.Layout.FrequencyCount).Select(featurizer.Layout.Frequency).SelectMany(f => new[] { f.H, f.K, f.L }).ToArray();
+            // Property values that came with the inputs (CSV columns, id_prop.csv): one array per name, NaN where missing.
+            var targetArrays = targets.SelectMany(t => t.Keys).Distinct().OrderBy(k => k, StringComparer.Ordinal)
+                .Select(name => ("target_" + name, NpyArray.Float64(targets.Select(t => t.TryGetValue(name, out double v) ? v : double.NaN).ToArray(), crystals.Count)));
             NpyWriter.WriteNpz(output, new (string, NpyArray)[]
             {
                 ("features", features),
@@ -100,7 +106,7 @@ public static class FeaturizeCommand
                 ("lattice", NpyArray.Float64(lattices, crystals.Count, 3, 3)),
                 ("frequencies", NpyArray.Int32(frequencies, featurizer.Layout.FrequencyCount, 3)),
                 ("layout", NpyArray.Strings(new[] { featurizer.Layout.Signature })),
-            });
+            }.Concat(targetArrays).ToList());
         }
         int partial = crystals.Count(c => c.HasPartialOccupancy);
         if (partial > 0)

@@ -94,7 +94,8 @@ public class FeaturizeCommandTests
             Assert.Equal(0, CliRunner.Run("featurize", csv, "--out", Path.Combine(dir, "std.npz")).ExitCode);
             Assert.Equal(0, CliRunner.Run("featurize", csv, "--out", Path.Combine(dir, "p1.npz"), "--keep-setting").ExitCode);
             string script = "import numpy as np, sys; a = np.load(sys.argv[1] + '/std.npz'); b = np.load(sys.argv[1] + '/p1.npz'); " +
-                            "print(sorted(set(int(v) for v in a['space_group'])), sorted(set(int(v) for v in b['space_group'])), int(a['multiplicity'].sum()), int(b['multiplicity'].sum()))";
+                            "print(sorted(set(int(v) for v in a['space_group'])), sorted(set(int(v) for v in b['space_group'])), int(a['multiplicity'].sum()), int(b['multiplicity'].sum()), " +
+                            "round(float(a['target_heat_ref'][0]), 6), int(np.isnan(a['target_dir_gap']).sum()))";
             var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
             psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(dir);
             using var p = Process.Start(psi)!;
@@ -103,7 +104,10 @@ public class FeaturizeCommandTests
             Assert.True(p.ExitCode == 0, text);
             // perov_5 (spglib, 0.01 Å): Pmm2, P4mm, P4/mmm, Pm-3m, ...; kept as written: all P1. 20 × 5 atoms either way.
             Assert.DoesNotContain("[1]", text.Split(']')[0] + "]");
-            Assert.Contains("] [1] 100 100", text);
+            Assert.Contains("] [1] 100 100 ", text);
+            // Targets travel with the rows: heat_ref of material 18517 is the CSV's value; no gap is missing.
+            var csvRow = StructureSource.Enumerate(new[] { csv }).First();
+            Assert.EndsWith($" {Math.Round(csvRow.Targets["heat_ref"], 6).ToString(System.Globalization.CultureInfo.InvariantCulture)} 0", text.Trim());
         }
         finally { Directory.Delete(dir, true); }
     }
