@@ -128,7 +128,7 @@ public static class StructureSource
             if (fields.Length == 0 || fields[0].Trim().Length == 0) continue;
             string id = fields[0].Trim();
             var targets = new Dictionary<string, double>();
-            if (fields.Length > 1 && double.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) targets["target"] = v;
+            if (fields.Length > 1 && double.TryParse(fields[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double v)) targets["value"] = v;
             string file = Path.Combine(folder, id + ".cif");
             if (!File.Exists(file))
             {

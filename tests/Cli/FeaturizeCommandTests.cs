@@ -53,6 +53,26 @@ public class FeaturizeCommandTests
     }
 
     [Fact]
+    public void Cgcnn_folder_with_id_prop_csv_is_read_in_its_order_with_values()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-cgcnn-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.Copy(Path.Combine(Examples, "Li2O.cif"), Path.Combine(dir, "mp-1960.cif"));
+            File.Copy(Path.Combine(Examples, "CuCl.cif"), Path.Combine(dir, "mp-22914.cif"));
+            File.WriteAllText(Path.Combine(dir, "id_prop.csv"), "mp-22914,-1.25\nmp-1960,-2.5\nmp-missing,0\n");
+            var records = StructureSource.Enumerate(new[] { dir }).ToList();
+            Assert.Equal(new[] { "mp-22914", "mp-1960", "mp-missing" }, records.Select(r => r.Id));
+            Assert.Equal(-1.25, records[0].Targets["value"]);
+            Assert.Equal(225, records[1].Crystal!.Symmetry.Number);
+            Assert.Null(records[2].Crystal);
+            Assert.Contains("mp-missing.cif not found", records[2].Error);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void Featurize_writes_an_npz_whose_features_match_the_featurizer()
     {
         string output = Path.Combine(Path.GetTempPath(), $"cft-{Guid.NewGuid():N}.npz");
