@@ -22,8 +22,9 @@ function Restore { Invoke-Step 'restore' { dotnet restore CftRuntime.sln } }
 function Build { Invoke-Step 'build' { dotnet build CftRuntime.sln -c $Configuration --no-restore } }
 function Test { Invoke-Step 'test' { dotnet test CftRuntime.sln -c $Configuration --no-restore } }
 function Publish {
-    Invoke-Step 'publish cli' { dotnet publish cli/Cft.Cli.csproj -c $Configuration -o artifacts/cli }
-    Write-Host "cft published to artifacts/cli"
+    # NativeAOT single binary (linux-x64); PublishAot is switched on inside cli/Cft.Cli.csproj by CftAot.
+    Invoke-Step 'publish cli (NativeAOT)' { dotnet publish cli/Cft.Cli.csproj -c $Configuration -p:CftAot=true -o artifacts/cli }
+    Write-Host "cft published to artifacts/cli/cft"
 }
 function SpaceGroups {
     # Regenerates spacegroups.json from spglib's database (Debian: apt-get install -y python3-spglib).
