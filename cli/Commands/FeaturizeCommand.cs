@@ -54,15 +54,33 @@ public static class FeaturizeCommand
             try
             {
                 // The features must be in the ITA standard setting of the structure's true space group.
-                crystals.Add(!SymmetryFinder.IsAvailable && record.Crystal.Symmetry.Setting is { IsStandard: true, Number: > 1 }
-                    ? record.Crystal
-                    : SymmetryFinder.Standardize(record.Crystal, toleranceAngstrom).Crystal); // keeps the input's id
+                var input = record.Crystal;
+                Crystal standard;
+                if (!SymmetryFinder.IsAvailable && input.Symmetry.Setting is { IsStandard: true, Number: > 1 })
+                    standard = input;
+                else
+                {
+                    try
+                    {
+                        standard = SymmetryFinder.Standardize(input, toleranceAngstrom).Crystal; // keeps the input's id
+                    }
+                    catch (SymmetryNotFoundException e) when (input.Symmetry.Setting is { IsStandard: true, Number: > 1 })
+                    {
+                        // Typically disorder: partially occupied alternative sites closer than the tolerance.
+                        stderr.WriteLine($"cft: {Prefixed(record.Id, e.Message)}; featurized in the file's own standard setting {input.Symmetry.Setting}");
+                        standard = input;
+                    }
+                }
+                // Say so when a file's own (non-P1) symmetry was a subgroup or a non-standard setting.
+                if (input.Symmetry.Number > 1 && !Equals(input.Symmetry.Setting, standard.Symmetry.Setting))
+                    stderr.WriteLine($"cft: {record.Id}: described in {input.Symmetry}; featurized as its standardised cell in {standard.Symmetry.Setting}");
+                crystals.Add(standard);
                 targets.Add(record.Targets);
             }
             catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
             {
                 failed++;
-                stderr.WriteLine($"cft: {record.Id}: {e.Message}");
+                stderr.WriteLine($"cft: {Prefixed(record.Id, e.Message)}");
             }
         }
         if (crystals.Count == 0)
@@ -114,4 +132,6 @@ public static class FeaturizeCommand
         stdout.WriteLine($"{crystals.Count} structures, {sites} sites × {batch.FeatureCount} features → {output}{(failed > 0 ? $" ({failed} inputs failed, see above)" : "")}");
         return failed > 0 ? 1 : 0;
     }
+
+    private static string Prefixed(string id, string message) => message.StartsWith(id + ":", StringComparison.Ordinal) ? message : id + ": " + message;
 }

@@ -80,7 +80,8 @@ public class FeaturizeCommandTests
         {
             var (code, stdout, stderr) = CliRunner.Run("featurize", Examples, Path.Combine(Examples, "perov_5_sample.csv"), "--out", output, "--jobs", "2");
             Assert.Equal(0, code);
-            Assert.Equal("", stderr);
+            // The only message: V2O3.cif is written on rhombohedral axes and is featurized on hexagonal axes.
+            Assert.Equal("cft: V2O3: described in R-3c (No. 167, setting R, Hall '-P 3* 2n'); featurized as its standardised cell in R-3c (No. 167, setting H, Hall '-R 3 2\"c')", stderr.Trim());
             Assert.Contains("29 structures", stdout);
             // Re-read with NumPy and compare one structure's rows with the library.
             var li2o = CftRuntime.Symmetry.SymmetryFinder.Standardize(StructureSource.Enumerate(new[] { Path.Combine(Examples, "Li2O.cif") }).Single().Crystal!).Crystal;
@@ -128,6 +129,25 @@ public class FeaturizeCommandTests
             // Targets travel with the rows: heat_ref of material 18517 is the CSV's value; no gap is missing.
             var csvRow = StructureSource.Enumerate(new[] { csv }).First();
             Assert.EndsWith($" {Math.Round(csvRow.Targets["heat_ref"], 6).ToString(System.Globalization.CultureInfo.InvariantCulture)} 0", text.Trim());
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Disordered_files_in_a_standard_setting_fall_back_to_their_own_symmetry()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-dis-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            // P-1 with two half-occupied alternative positions 0.005 Å apart: spglib refuses them (too close).
+            File.WriteAllText(Path.Combine(dir, "disordered.cif"), "data_d\n_cell_length_a 5\n_cell_length_b 6\n_cell_length_c 7\n_cell_angle_alpha 80\n_cell_angle_beta 85\n_cell_angle_gamma 95\n" +
+                "_symmetry_space_group_name_H-M 'P -1'\nloop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n" +
+                "C1 C 0.1 0.2 0.3 0.5\nC2 C 0.101 0.2 0.3 0.5\nO1 O 0.4 0.1 0.2 1\n");
+            var (code, stdout, stderr) = CliRunner.Run("featurize", dir, "--out", Path.Combine(dir, "d.npz"));
+            Assert.Equal(0, code);
+            Assert.Contains("featurized in the file's own standard setting P-1", stderr);
+            Assert.Contains("1 structures, 3 sites", stdout);
         }
         finally { Directory.Delete(dir, true); }
     }
