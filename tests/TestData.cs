@@ -26,6 +26,20 @@ public static class TestData
     /// <summary>The text of the committed spacegroups.json.</summary>
     public static string SpaceGroupsJson => File.ReadAllText(Path.Combine(RepositoryRoot, "spacegroups.json"));
 
+    /// <summary>Runs a Python snippet with Debian's interpreter (NumPy installed by .ci/run); returns exit code and output.</summary>
+    public static (int ExitCode, string Output) RunPython(string script, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add(script);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd() + stderr.Result;
+        p.WaitForExit();
+        return (p.ExitCode, output);
+    }
+
     /// <summary>Deterministic random fractional points for a setting.</summary>
     public static double[][] RandomPoints(int seed, int count)
     {

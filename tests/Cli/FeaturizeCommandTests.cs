@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using CftRuntime.Crystals;
@@ -88,12 +87,8 @@ public class FeaturizeCommandTests
             var expected = new Featurizer().Featurize(li2o);
             string script = "import numpy as np, sys; d = np.load(sys.argv[1]); i = list(d['ids']).index('Li2O'); s, e = d['site_start'][i], d['site_start'][i + 1]; " +
                             "f = d['features'][s:e]; print(f.shape[0], f.shape[1], d['space_group'][i], d['multiplicity'][s:e].sum(), ' '.join(repr(float(v)) for v in f.ravel()[:6]))";
-            var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(output);
-            using var p = Process.Start(psi)!;
-            string text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 0, text);
+            var (exitCode, text) = TestData.RunPython(script, output);
+            Assert.True(exitCode == 0, text);
             var fields = text.Trim().Split(' ');
             Assert.Equal(li2o.Sites.Count.ToString(), fields[0]);
             Assert.Equal("728", fields[1]);
@@ -117,12 +112,8 @@ public class FeaturizeCommandTests
             string script = "import numpy as np, sys; a = np.load(sys.argv[1] + '/std.npz'); b = np.load(sys.argv[1] + '/p1.npz'); " +
                             "print(sorted(set(int(v) for v in a['space_group'])), sorted(set(int(v) for v in b['space_group'])), int(a['multiplicity'].sum()), int(b['multiplicity'].sum()), " +
                             "round(float(a['target_heat_ref'][0]), 6), int(np.isnan(a['target_dir_gap']).sum()))";
-            var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(dir);
-            using var p = Process.Start(psi)!;
-            string text = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 0, text);
+            var (exitCode, text) = TestData.RunPython(script, dir);
+            Assert.True(exitCode == 0, text);
             // perov_5 (spglib, 0.01 Å): Pmm2, P4mm, P4/mmm, Pm-3m, ...; kept as written: all P1. 20 × 5 atoms either way.
             Assert.DoesNotContain("[1]", text.Split(']')[0] + "]");
             Assert.Contains("] [1] 100 100 ", text);

@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Text;
 using CftRuntime.Io;
@@ -61,12 +60,8 @@ public class NpyWriterTests
             });
             string script = "import numpy as np, sys; a = np.load(sys.argv[1] + '/a.npy'); b = np.load(sys.argv[1] + '/b.npz'); " +
                             "print(a.dtype, a.shape, a.sum(), b['features'].shape, list(b['ids']), list(b['site_start']))";
-            var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.ArgumentList.Add("-c"); psi.ArgumentList.Add(script); psi.ArgumentList.Add(dir);
-            using var p = Process.Start(psi)!;
-            string output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-            p.WaitForExit();
-            Assert.True(p.ExitCode == 0, output);
+            var (exitCode, output) = TestData.RunPython(script, dir);
+            Assert.True(exitCode == 0, output);
             Assert.Equal("float32 (2, 2) 6.5 (3, 1) ['mp-1', 'abc-42'] [0, 1, 3]", output.Trim().Replace("np.str_(", "").Replace("np.int64(", "").Replace("')", "'").Replace("),", ",").Replace(")]", "]"));
         }
         finally { Directory.Delete(dir, true); }
