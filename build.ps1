@@ -24,7 +24,8 @@ function Test { Invoke-Step 'test' { dotnet test CftRuntime.sln -c $Configuratio
 function Publish {
     # NativeAOT single binary (linux-x64); PublishAot is switched on inside cli/Cft.Cli.csproj by CftAot.
     Invoke-Step 'publish cli (NativeAOT)' { dotnet publish cli/Cft.Cli.csproj -c $Configuration -p:CftAot=true -o artifacts/cli }
-    Write-Host "cft published to artifacts/cli/cft"
+    Invoke-Step 'publish libcft.so (NativeAOT)' { dotnet publish native/Cft.Native.csproj -c $Configuration -o artifacts/native }
+    Write-Host "cft published to artifacts/cli/cft, libcft.so to artifacts/native (header: native/include/cft.h)"
 }
 function SpaceGroups {
     # Regenerates spacegroups.json from spglib's database (Debian: apt-get install -y python3-spglib).

@@ -1,0 +1,58 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using CftRuntime.Crystals;
+using CftRuntime.Features;
+using CftRuntime.Tables;
+using Xunit;
+
+namespace CftRuntime.Tests.Native;
+
+/// <summary>libcft.so: published with NativeAOT, called from the C example built with gcc.</summary>
+public class NativeAbiTests
+{
+    private static (int Code, string Output) Run(string file, string arguments, string workingDirectory, string? libraryPath = null)
+    {
+        var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        if (libraryPath is not null) psi.Environment["LD_LIBRARY_PATH"] = libraryPath;
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd() + err.Result;
+        p.WaitForExit();
+        return (p.ExitCode, output);
+    }
+
+    [Fact]
+    public void C_example_runs_against_the_published_library()
+    {
+        string root = TestData.RepositoryRoot;
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-native-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var publish = Run("dotnet", $"publish native/Cft.Native.csproj -c Release -o \"{dir}\"", root);
+            Assert.True(publish.Code == 0, publish.Output);
+            Assert.True(File.Exists(Path.Combine(dir, "libcft.so")));
+            Assert.DoesNotContain("warning IL", publish.Output);
+            string exe = Path.Combine(dir, "featurize_c");
+            var gcc = Run("gcc", $"-Wall -Wextra -Werror -o \"{exe}\" native/examples/featurize.c -Inative/include -L\"{dir}\" -lcft", root);
+            Assert.True(gcc.Code == 0, gcc.Output);
+            var (code, output) = Run(exe, "", dir, dir);
+            Assert.True(code == 0, output);
+            var lines = output.Trim().Split('\n');
+            Assert.StartsWith("cft ", lines[0]);
+            Assert.Contains("F = 728, Fm-3m = No. 225, |G| = 192", lines[0]);
+            // The values equal the managed featurizer's.
+            var nacl = new Crystal("NaCl", Lattice.FromParameters(5.64, 5.64, 5.64, 90, 90, 90), CrystalSymmetry.FromSetting(SpaceGroups.Standard(225)),
+                new[] { new Site(11, 0, 0, 0), new Site(17, 0.5, 0.5, 0.5) });
+            var f = new Featurizer().Featurize(nacl);
+            Assert.Equal(FormattableString.Invariant($"unique sites: 2 rows; Na re(1,1,1) = {f[0]:F6}, Cl re(1,1,1) = {f[728]:F6}"), lines[1]);
+            Assert.Equal("full cell, detected: 2 rows", lines[2]);
+            Assert.Equal("space group 999: status 2, space_group must be 0 (detect) or 1..230, got 999", lines[3]);
+            Assert.Equal("short buffer: status 3, rows needed 2", lines[4]);
+            Assert.StartsWith("NULL lattice: status 1,", lines[5]);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
