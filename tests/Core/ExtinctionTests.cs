@@ -16,6 +16,10 @@ public class ExtinctionTests
     private static bool Even(int v) => (v & 1) == 0;
     private static bool Mod(int v, int n) => ((v % n) + n) % n == 0;
 
+    /// <summary>Fd-3m, either origin (the reflection conditions do not depend on the origin).</summary>
+    private static bool FdThreeM(int h, int k, int l) =>
+        !Even(h + k) || !Even(h + l) || !Even(k + l) || (h == 0 && (!Mod(k + l, 4) || !Even(k) || !Even(l))) || (h == k && !Even(h + l)) || (k == 0 && l == 0 && !Mod(h, 4));
+
     /// <summary>
     /// General reflection conditions per group (ITA Vol. A Part 7), as "this representative violates a
     /// condition". A frequency is absent iff some member of its point-group orbit violates one.
@@ -38,8 +42,8 @@ public class ExtinctionTests
         // Fm-3m: hkl: h+k, h+l, k+l = 2n.
         ["Fm-3m"] = (h, k, l) => !Even(h + k) || !Even(h + l) || !Even(k + l),
         // Fd-3m (both origins): hkl: h+k, h+l, k+l = 2n; 0kl: k+l = 4n (k, l = 2n); hhl: h+l = 2n; h00: h = 4n.
-        ["Fd-3m"] = (h, k, l) => !Even(h + k) || !Even(h + l) || !Even(k + l) || (h == 0 && (!Mod(k + l, 4) || !Even(k) || !Even(l))) || (h == k && !Even(h + l)) || (k == 0 && l == 0 && !Mod(h, 4)),
-        ["Fd-3m:1"] = (h, k, l) => !Even(h + k) || !Even(h + l) || !Even(k + l) || (h == 0 && (!Mod(k + l, 4) || !Even(k) || !Even(l))) || (h == k && !Even(h + l)) || (k == 0 && l == 0 && !Mod(h, 4)),
+        ["Fd-3m"] = FdThreeM,
+        ["Fd-3m:1"] = FdThreeM,
         // Ia-3d: hkl: h+k+l = 2n; 0kl: k, l = 2n; hhl: 2h+l = 4n; h00: h = 4n.
         ["Ia-3d"] = (h, k, l) => !Even(h + k + l) || (h == 0 && (!Even(k) || !Even(l))) || (h == k && !Mod(2 * h + l, 4)) || (k == 0 && l == 0 && !Mod(h, 4)),
         // Im-3m: hkl: h+k+l = 2n only.
