@@ -9,7 +9,7 @@ using Xunit;
 
 namespace CftRuntime.Tests.Native;
 
-/// <summary>libcft.so: published with NativeAOT, called from the C example built with gcc.</summary>
+/// <summary>libcft.so: published with NativeAOT, called from the C example (gcc) and the Fortran example (gfortran).</summary>
 public class NativeAbiTests
 {
     private static (int Code, string Output) Run(string file, string arguments, string workingDirectory, string? libraryPath = null)
@@ -24,7 +24,7 @@ public class NativeAbiTests
     }
 
     [Fact]
-    public void C_example_runs_against_the_published_library()
+    public void C_and_Fortran_examples_run_against_the_published_library()
     {
         string root = TestData.RepositoryRoot;
         string dir = Path.Combine(Path.GetTempPath(), $"cft-native-{Guid.NewGuid():N}");
@@ -52,6 +52,17 @@ public class NativeAbiTests
             Assert.Equal("space group 999: status 2, space_group must be 0 (detect) or 1..230, got 999", lines[3]);
             Assert.Equal("short buffer: status 3, rows needed 2", lines[4]);
             Assert.StartsWith("NULL lattice: status 1,", lines[5]);
+
+            // The same from Fortran through the iso_c_binding module native/cft.f90.
+            string fexe = Path.Combine(dir, "featurize_f");
+            var gfortran = Run("gfortran", $"-Wall -J \"{dir}\" -o \"{fexe}\" native/cft.f90 native/examples/featurize.f90 -L\"{dir}\" -lcft", root);
+            Assert.True(gfortran.Code == 0, gfortran.Output);
+            var (fcode, foutput) = Run(fexe, "", dir, dir);
+            Assert.True(fcode == 0, foutput);
+            var flines = foutput.Trim().Split('\n').Select(l => l.Trim()).ToArray();
+            Assert.Equal(lines[0], flines[0]);
+            Assert.Equal(FormattableString.Invariant($"unique sites: 2 rows; Na re(1,1,1) = {f[0],9:F6}, Cl re(1,1,1) = {f[728],9:F6}"), flines[1]);
+            Assert.Equal(lines[3], flines[2]);
         }
         finally { Directory.Delete(dir, true); }
     }
