@@ -96,7 +96,7 @@ public sealed class Crystal
                 int match = -1;
                 for (int j = 0; j < cell.Count && match < 0; j++)
                     if (!used[j] && cell[j].AtomicNumber == s.AtomicNumber && Math.Abs(cell[j].Occupancy - s.Occupancy) < 1e-6
-                        && lattice.PeriodicDistance(cell[j].X - x, cell[j].Y - y, cell[j].Z - z) <= toleranceAngstrom)
+                        && lattice.WithinDistance(cell[j].X - x, cell[j].Y - y, cell[j].Z - z, toleranceAngstrom))
                         match = j;
                 if (match < 0)
                     throw new ArgumentException($"site '{s.Label}' ({s.Element} at {s.X:F4} {s.Y:F4} {s.Z:F4}) has an image at ({x:F4} {y:F4} {z:F4}) that is not in the cell listing: the structure does not have symmetry {symmetry}");
@@ -116,7 +116,7 @@ public sealed class Crystal
             (gx, gy, gz) = (Wrap(gx), Wrap(gy), Wrap(gz));
             bool seen = false;
             foreach (var (ix, iy, iz) in images)
-                if (Lattice.PeriodicDistance(gx - ix, gy - iy, gz - iz) <= toleranceAngstrom) { seen = true; break; }
+                if (Lattice.WithinDistance(gx - ix, gy - iy, gz - iz, toleranceAngstrom)) { seen = true; break; }
             if (!seen) images.Add((gx, gy, gz));
         }
         return images;

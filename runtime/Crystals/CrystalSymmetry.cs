@@ -13,7 +13,6 @@ namespace CftRuntime.Crystals;
 public sealed class CrystalSymmetry
 {
     private static Dictionary<string, int>? s_bySignature;
-    private OrbitBasis? _runtimeBasis;
 
     private CrystalSymmetry(SpaceGroupSetting? setting, IReadOnlyList<SymmetryOperation> operations)
     {
@@ -30,8 +29,16 @@ public sealed class CrystalSymmetry
     /// <summary>IT number, or 0 when the operations match no catalogue setting.</summary>
     public int Number => Setting?.Number ?? 0;
 
-    /// <summary>The symmetry of a catalogue setting.</summary>
-    public static CrystalSymmetry FromSetting(SpaceGroupSetting setting) => new(setting, setting.Operations());
+    private static readonly CrystalSymmetry?[] s_settings = new CrystalSymmetry?[SpaceGroups.Count];
+
+    /// <summary>The symmetry of a catalogue setting (one shared instance per setting).</summary>
+    public static CrystalSymmetry FromSetting(SpaceGroupSetting setting)
+    {
+        var cached = System.Threading.Volatile.Read(ref s_settings[setting.Index]);
+        if (cached is not null) return cached;
+        var created = new CrystalSymmetry(setting, setting.Operations());
+        return System.Threading.Interlocked.CompareExchange(ref s_settings[setting.Index], created, null) ?? created;
+    }
 
     /// <summary>P1.</summary>
     public static CrystalSymmetry P1 => FromSetting(SpaceGroups.Standard(1));
@@ -53,9 +60,6 @@ public sealed class CrystalSymmetry
         return new CrystalSymmetry(null, group);
     }
 
-    /// <summary>The orbit basis at the compiled cutoff: the compile-time table's operations, or one built now for a custom set.</summary>
-    public OrbitBasis RuntimeBasis(int cutoff) =>
-        cutoff == SpaceGroups.Cutoff && _runtimeBasis is not null ? _runtimeBasis : (_runtimeBasis = OrbitBasisBuilder.Build(Operations, cutoff));
 
     /// <inheritdoc/>
     public override string ToString() => Setting?.ToString() ?? $"custom operation set ({Operations.Count} operations)";

@@ -17,7 +17,18 @@ public sealed class Lattice : IEquatable<Lattice>
         A = Norm(0); B = Norm(1); C = Norm(2);
         Alpha = Angle(1, 2); Beta = Angle(0, 2); Gamma = Angle(0, 1);
         Volume = Math.Abs(Det(m));
+        _spacing = new double[3];
+        for (int i = 0; i < 3; i++)
+        {
+            int j = (i + 1) % 3, k = (i + 2) % 3;
+            double cx = m[3 * j + 1] * m[3 * k + 2] - m[3 * j + 2] * m[3 * k + 1];
+            double cy = m[3 * j + 2] * m[3 * k] - m[3 * j] * m[3 * k + 2];
+            double cz = m[3 * j] * m[3 * k + 1] - m[3 * j + 1] * m[3 * k];
+            _spacing[i] = Volume / Math.Sqrt(cx * cx + cy * cy + cz * cz);
+        }
     }
+
+    private readonly double[] _spacing; // distance between lattice planes (100), (010), (001)
 
     /// <summary>Length of a (Å).</summary>
     public double A { get; }
@@ -96,6 +107,21 @@ public sealed class Lattice : IEquatable<Lattice>
                     if (d2 < best) best = d2;
                 }
         return Math.Sqrt(best);
+    }
+
+    /// <summary>
+    /// Whether two points with fractional difference (du, dv, dw) are within <paramref name="tolerance"/> Å
+    /// of each other modulo the lattice. Exact (same answer as <see cref="PeriodicDistance"/>), but decides
+    /// most pairs from a lower bound (plane spacings) without searching images.
+    /// </summary>
+    public bool WithinDistance(double du, double dv, double dw, double tolerance)
+    {
+        du -= Math.Round(du); dv -= Math.Round(dv); dw -= Math.Round(dw);
+        double lower = Math.Max(Math.Abs(du) * _spacing[0], Math.Max(Math.Abs(dv) * _spacing[1], Math.Abs(dw) * _spacing[2]));
+        if (lower > tolerance) return false;
+        var (x, y, z) = ToCartesian(du, dv, dw);
+        if (x * x + y * y + z * z <= tolerance * tolerance) return true;
+        return PeriodicDistance(du, dv, dw) <= tolerance;
     }
 
     /// <inheritdoc/>

@@ -63,6 +63,15 @@ public class NativeAbiTests
             Assert.Equal(lines[0], flines[0]);
             Assert.Equal(FormattableString.Invariant($"unique sites: 2 rows; Na re(1,1,1) = {f[0],9:F6}, Cl re(1,1,1) = {f[728],9:F6}"), flines[1]);
             Assert.Equal(lines[3], flines[2]);
+
+            // Misuse of every function (NULL, negative counts, unknown groups, short buffers, bad inputs) and
+            // 8 threads × 1000 calls compared with the serial result (native/tests/abi_check.c).
+            string check = Path.Combine(dir, "abi_check");
+            var gccCheck = Run("gcc", $"-Wall -Wextra -Werror -pthread -o \"{check}\" native/tests/abi_check.c -Inative/include -L\"{dir}\" -lcft", root);
+            Assert.True(gccCheck.Code == 0, gccCheck.Output);
+            var (ccode, coutput) = Run(check, "", dir, dir);
+            Assert.True(ccode == 0, coutput);
+            Assert.Equal("abi ok", coutput.Trim());
         }
         finally { Directory.Delete(dir, true); }
     }

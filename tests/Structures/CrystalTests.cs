@@ -42,6 +42,20 @@ public class CrystalTests
         Assert.Equal(0.0, cubic.PeriodicDistance(1, -2, 3), 12);
     }
 
+    [Fact]
+    public void Within_distance_agrees_with_the_periodic_distance_on_skewed_cells()
+    {
+        var rng = new Random(5);
+        foreach (var lattice in new[] { Lattice.FromParameters(3, 9, 4, 70, 120, 55), Lattice.FromParameters(5, 5, 5, 90, 90, 90), Lattice.FromParameters(2, 2, 20, 90, 90, 120) })
+            for (int i = 0; i < 20000; i++)
+            {
+                double du = rng.NextDouble() * 4 - 2, dv = rng.NextDouble() * 4 - 2, dw = rng.NextDouble() * 4 - 2;
+                if (i % 2 == 0) { du = Math.Round(du) + (rng.NextDouble() - 0.5) * 0.3; dv = Math.Round(dv) + (rng.NextDouble() - 0.5) * 0.3; dw = Math.Round(dw) + (rng.NextDouble() - 0.5) * 0.3; }
+                double tolerance = rng.NextDouble() * 1.5;
+                Assert.Equal(lattice.PeriodicDistance(du, dv, dw) <= tolerance, lattice.WithinDistance(du, dv, dw, tolerance));
+            }
+    }
+
     [Theory]
     [InlineData("Fe1", 26)]
     [InlineData("O2-", 8)]

@@ -1,0 +1,78 @@
+/* ABI checks for libcft.so: every function with NULL/invalid arguments returns an error code and a message,
+ * and 8 threads × 1000 cft_featurize calls equal the serial result. Prints "abi ok" and exits 0 on success.
+ * Build: gcc -Wall -Wextra -Werror -pthread abi_check.c -I../include -L<dir> -lcft */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cft.h"
+
+#define CHECK(cond, what) do { if (!(cond)) { fprintf(stderr, "FAILED: %s (%s)\n", what, cft_last_error()); exit(1); } } while (0)
+
+static int32_t F;
+static const double LATTICE[9] = { 5.64, 0, 0, 0, 5.64, 0, 0, 0, 5.64 };
+static const int32_t Z[2] = { 11, 17 };
+static const double X[6] = { 0.1, 0.2, 0.3, 0.5, 0.5, 0.5 };
+static float *serial;
+
+static void *worker(void *arg) {
+    (void)arg;
+    float *out = malloc(sizeof(float) * 2 * (size_t)F);
+    for (int i = 0; i < 1000; i++) {
+        int32_t rows = 0;
+        if (cft_featurize(225, LATTICE, 2, Z, X, out, 2 * (int64_t)F, &rows) != CFT_OK || rows != 2) return (void *)1;
+        if (memcmp(out, serial, sizeof(float) * 2 * (size_t)F) != 0) return (void *)1;
+        /* Each thread's errors are its own. */
+        if (cft_featurize(-1, LATTICE, 2, Z, X, out, 2 * (int64_t)F, &rows) != CFT_ERROR_UNKNOWN_GROUP) return (void *)1;
+        if (strstr(cft_last_error(), "space_group") == NULL) return (void *)1;
+    }
+    free(out);
+    return NULL;
+}
+
+int main(void) {
+    int32_t rows = 0, number = 0, order = 0;
+    CHECK(cft_version() != NULL && strlen(cft_version()) > 0, "version");
+    CHECK(cft_feature_count(NULL) == CFT_ERROR_ARGUMENT && strlen(cft_last_error()) > 0, "feature_count(NULL)");
+    CHECK(cft_feature_count(&F) == CFT_OK && F > 0 && strlen(cft_last_error()) == 0, "feature_count");
+    CHECK(cft_group_find(NULL, &number, &order) == CFT_ERROR_ARGUMENT, "group_find(NULL symbol)");
+    CHECK(cft_group_find("Fm-3m", NULL, &order) == CFT_ERROR_ARGUMENT, "group_find(NULL number)");
+    CHECK(cft_group_find("Fm-3m", &number, NULL) == CFT_ERROR_ARGUMENT, "group_find(NULL order)");
+    CHECK(cft_group_find("Q99", &number, &order) == CFT_ERROR_UNKNOWN_GROUP, "group_find(unknown)");
+    CHECK(cft_group_find("", &number, &order) == CFT_ERROR_UNKNOWN_GROUP, "group_find(empty)");
+    CHECK(cft_group_find("227:1", &number, &order) == CFT_OK && number == 227 && order == 192, "group_find(227:1)");
+
+    serial = malloc(sizeof(float) * 2 * (size_t)F);
+    float *out = malloc(sizeof(float) * 2 * (size_t)F);
+    CHECK(cft_featurize(225, LATTICE, 2, Z, X, serial, 2 * (int64_t)F, &rows) == CFT_OK && rows == 2, "featurize");
+    CHECK(cft_featurize(225, NULL, 2, Z, X, out, 2 * (int64_t)F, &rows) == CFT_ERROR_ARGUMENT, "featurize(NULL lattice)");
+    CHECK(cft_featurize(225, LATTICE, 2, NULL, X, out, 2 * (int64_t)F, &rows) == CFT_ERROR_ARGUMENT, "featurize(NULL z)");
+    CHECK(cft_featurize(225, LATTICE, 2, Z, NULL, out, 2 * (int64_t)F, &rows) == CFT_ERROR_ARGUMENT, "featurize(NULL positions)");
+    CHECK(cft_featurize(225, LATTICE, 2, Z, X, out, 2 * (int64_t)F, NULL) == CFT_ERROR_ARGUMENT, "featurize(NULL out_rows)");
+    CHECK(cft_featurize(225, LATTICE, 2, Z, X, NULL, 0, &rows) == CFT_ERROR_BUFFER_TOO_SMALL && rows == 2, "featurize(NULL out) asks for rows");
+    CHECK(cft_featurize(225, LATTICE, 0, Z, X, out, 2 * (int64_t)F, &rows) == CFT_ERROR_ARGUMENT, "featurize(0 sites)");
+    CHECK(cft_featurize(225, LATTICE, -5, Z, X, out, 2 * (int64_t)F, &rows) == CFT_ERROR_ARGUMENT, "featurize(negative sites)");
+    CHECK(cft_featurize(225, LATTICE, 2, Z, X, out, -1, &rows) == CFT_ERROR_ARGUMENT, "featurize(negative capacity)");
+    CHECK(cft_featurize(231, LATTICE, 2, Z, X, out, 2 * (int64_t)F, &rows) == CFT_ERROR_UNKNOWN_GROUP, "featurize(group 231)");
+    const int32_t bad_z[2] = { 0, 200 };
+    CHECK(cft_featurize(225, LATTICE, 2, bad_z, X, out, 2 * (int64_t)F, &rows) == CFT_ERROR_ARGUMENT, "featurize(bad Z)");
+    const double flat[9] = { 1, 0, 0, 2, 0, 0, 0, 0, 1 };
+    CHECK(cft_featurize(225, flat, 2, Z, X, out, 2 * (int64_t)F, &rows) == CFT_ERROR_ARGUMENT, "featurize(singular lattice)");
+    const double nan_x[6] = { 0.1, 0.0 / 0.0, 0.3, 0.5, 0.5, 0.5 };
+    CHECK(cft_featurize(225, LATTICE, 2, Z, nan_x, out, 2 * (int64_t)F, &rows) == CFT_ERROR_ARGUMENT, "featurize(NaN position)");
+    const double close_x[6] = { 0.1, 0.2, 0.3, 0.1001, 0.2, 0.3 };
+    const int32_t same_z[2] = { 11, 11 };
+    CHECK(cft_featurize(0, LATTICE, 2, same_z, close_x, out, 2 * (int64_t)F, &rows) == CFT_ERROR_SYMMETRY, "featurize(atoms too close, detect)");
+
+    pthread_t threads[8];
+    for (int t = 0; t < 8; t++) CHECK(pthread_create(&threads[t], NULL, worker, NULL) == 0, "pthread_create");
+    for (int t = 0; t < 8; t++) {
+        void *result = NULL;
+        pthread_join(threads[t], &result);
+        CHECK(result == NULL, "8 threads x 1000 featurize calls equal the serial result");
+    }
+    free(out);
+    free(serial);
+    printf("abi ok\n");
+    return 0;
+}
