@@ -21,13 +21,14 @@ public static class FeaturizeCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Threads for featurization", DefaultValueFactory = _ => 1 };
         var keep = new Option<bool>("--keep-setting") { Description = "Featurize each structure in the symmetry its file gives, without finding its space group and standardising it (spglib)" };
         var tolerance = new Option<double>("--tolerance") { Description = "Symmetry tolerance in Å for standardisation", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
-        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance };
-        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance)));
+        var species = SpeciesOption.Create();
+        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, species };
+        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species))));
         return command;
     }
 
     /// <summary>Featurizes every readable structure; failed inputs are reported and make the exit code 1.</summary>
-    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom)
+    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, IReadOnlyList<string>? poscarSpecies = null)
     {
         if (!(toleranceAngstrom > 0) || double.IsInfinity(toleranceAngstrom)) throw new CliUsageException($"--tolerance must be a positive length in Å, got {toleranceAngstrom}");
         bool npz = output.EndsWith(".npz", StringComparison.OrdinalIgnoreCase);
@@ -37,7 +38,7 @@ public static class FeaturizeCommand
         var crystals = new List<Crystal>();
         var targets = new List<IReadOnlyDictionary<string, double>>();
         int failed = 0;
-        foreach (var record in StructureSource.Enumerate(paths))
+        foreach (var record in StructureSource.Enumerate(paths, poscarSpecies))
         {
             if (record.Crystal is null)
             {

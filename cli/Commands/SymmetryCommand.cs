@@ -21,8 +21,9 @@ public static class SymmetryCommand
         var paths = new Argument<string[]>("paths") { Description = "CIF or POSCAR files, folders, or CSV files with a 'cif' column", Arity = ArgumentArity.OneOrMore };
         var tolerance = new Option<double>("--tolerance", "-t") { Description = "Symmetry tolerance in Å (spglib's symprec)", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
         var json = new Option<bool>("--json") { Description = "One JSON object per structure and line" };
-        var command = new Command("symmetry", "Find the space group of each structure and standardise it to the ITA standard setting (spglib)") { paths, tolerance, json };
-        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(tolerance), r.GetValue(json), Console.Out, Console.Error));
+        var species = SpeciesOption.Create();
+        var command = new Command("symmetry", "Find the space group of each structure and standardise it to the ITA standard setting (spglib)") { paths, tolerance, json, species };
+        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(tolerance), r.GetValue(json), Console.Out, Console.Error, SpeciesOption.Parse(r.GetValue(species))));
         return command;
     }
 
@@ -31,11 +32,11 @@ public static class SymmetryCommand
     /// with <paramref name="json"/>, else on stderr) and makes the exit code 1. Without spglib, inputs that
     /// already carry a catalogue symmetry other than P1 are reported in their own setting.
     /// </summary>
-    public static int Run(IReadOnlyList<string> paths, double tolerance, bool json, TextWriter stdout, TextWriter stderr)
+    public static int Run(IReadOnlyList<string> paths, double tolerance, bool json, TextWriter stdout, TextWriter stderr, IReadOnlyList<string>? poscarSpecies = null)
     {
         if (!(tolerance > 0) || !double.IsFinite(tolerance)) throw new CliUsageException($"--tolerance {tolerance.ToString(CultureInfo.InvariantCulture)}: expected a positive number of Å");
         int failed = 0;
-        foreach (var record in StructureSource.Enumerate(paths))
+        foreach (var record in StructureSource.Enumerate(paths, poscarSpecies))
         {
             string? error = record.Error;
             Crystal? crystal = null;

@@ -25,15 +25,18 @@ public static class StructureSource
 {
     private static readonly Dictionary<string, double> NoTargets = new();
 
-    /// <summary>Enumerates every structure under the given paths, in order.</summary>
-    public static IEnumerable<StructureRecord> Enumerate(IEnumerable<string> paths)
+    /// <summary>
+    /// Enumerates every structure under the given paths, in order. <paramref name="poscarSpecies"/> names the
+    /// elements of VASP 4 POSCARs that have no species line, in the order of their counts line.
+    /// </summary>
+    public static IEnumerable<StructureRecord> Enumerate(IEnumerable<string> paths, IReadOnlyList<string>? poscarSpecies = null)
     {
         foreach (string path in paths)
-            foreach (var record in EnumeratePath(path))
+            foreach (var record in EnumeratePath(path, poscarSpecies))
                 yield return record;
     }
 
-    private static IEnumerable<StructureRecord> EnumeratePath(string path)
+    private static IEnumerable<StructureRecord> EnumeratePath(string path, IReadOnlyList<string>? poscarSpecies)
     {
         if (Directory.Exists(path))
         {
@@ -47,7 +50,7 @@ public static class StructureSource
                 .Where(f => IsCif(f) || IsPoscar(f))
                 .OrderBy(f => f, StringComparer.Ordinal);
             foreach (string f in files)
-                foreach (var r in EnumerateFile(f)) yield return r;
+                foreach (var r in EnumerateFile(f, poscarSpecies)) yield return r;
             yield break;
         }
         if (!File.Exists(path))
@@ -55,10 +58,10 @@ public static class StructureSource
             yield return Failed(Path.GetFileName(path), path, $"{path}: no such file or directory");
             yield break;
         }
-        foreach (var r in EnumerateFile(path)) yield return r;
+        foreach (var r in EnumerateFile(path, poscarSpecies)) yield return r;
     }
 
-    private static IEnumerable<StructureRecord> EnumerateFile(string path)
+    private static IEnumerable<StructureRecord> EnumerateFile(string path, IReadOnlyList<string>? poscarSpecies)
     {
         if (IsCsv(path))
         {
@@ -67,7 +70,7 @@ public static class StructureSource
         }
         if (IsPoscar(path) && !IsCif(path))
         {
-            yield return Guard(Path.GetFileName(path), path, () => new[] { PoscarReader.Read(path) }).Single();
+            yield return Guard(Path.GetFileName(path), path, () => new[] { PoscarReader.Read(path, poscarSpecies) }).Single();
             yield break;
         }
         foreach (var r in Guard(Path.GetFileNameWithoutExtension(path), path, () => CifReader.ReadCrystals(path))) yield return r;

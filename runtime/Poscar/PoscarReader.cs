@@ -136,7 +136,7 @@ public static class PoscarReader
         }
 
         var elements = ResolveSpecies(names, species, comment, counts, labels)
-            ?? throw Error(countLine, $"species names are needed: this VASP 4 file has no species line (expected element symbols on the line before the counts), and neither the comment line nor per-atom labels name {counts.Count} species; pass them as 'species'");
+            ?? throw Error(countLine, $"species names are needed: this VASP 4 file has no species line (expected element symbols on the line before the counts), and neither the comment line nor per-atom labels name {counts.Count} species; pass them as the species argument (on the command line: --species, e.g. --species Li,La,Ta,O)");
         var sites = new List<Site>((int)total);
         int atom = 0;
         for (int g = 0; g < counts.Count; g++)

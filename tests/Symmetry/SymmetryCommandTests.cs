@@ -88,4 +88,20 @@ public class SymmetryCommandTests
         Assert.Equal(225, lines[0].GetProperty("number").GetInt32()); // the CIF's own Fm-3m
         Assert.Contains("apt-get install libsymspg1", lines[1].GetProperty("error").GetString());
     }
+
+    [Fact]
+    public void Species_option_names_the_elements_of_vasp4_poscars()
+    {
+        string poscar = System.IO.Path.Combine(TestData.RepositoryRoot, "..", "shared", "data", "spglib_poscar", "cubic", "POSCAR-230-3");
+        var (code, _, stderr) = CftRuntime.Tests.Cli.CliRunner.Run("symmetry", poscar);
+        Assert.Equal(1, code);
+        Assert.Contains("--species", stderr);
+        var (ok, output, _) = CftRuntime.Tests.Cli.CliRunner.Run("symmetry", poscar, "--species", "Li,La,Ta,O", "--json");
+        Assert.Equal(0, ok);
+        Assert.Contains("\"number\":230", output);
+        Assert.Contains("\"element\":\"Ta\"", output);
+        var (bad, _, badError) = CftRuntime.Tests.Cli.CliRunner.Run("symmetry", poscar, "--species", "Li,Xx");
+        Assert.Equal(2, bad);
+        Assert.Contains("'Xx' is not an element symbol", badError);
+    }
 }
