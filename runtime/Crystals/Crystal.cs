@@ -48,6 +48,17 @@ public sealed class Crystal
         Sites = sites;
     }
 
+    private Crystal(string id, Crystal source)
+    {
+        Id = id;
+        Lattice = source.Lattice;
+        Symmetry = source.Symmetry;
+        Sites = source.Sites;
+    }
+
+    /// <summary>The same structure under another id (sites and multiplicities are not recomputed).</summary>
+    public Crystal WithId(string id) => id == Id ? this : new Crystal(id, this);
+
     /// <summary>Identifier (file name, data block or dataset id).</summary>
     public string Id { get; }
 

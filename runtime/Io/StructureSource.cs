@@ -118,7 +118,7 @@ public static class StructureSource
                 if (c != cif && c != idColumn && header[c].Length > 0 && double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out double v))
                     targets[header[c].Trim()] = v;
             var record = Guard(id, source, () => CifReader.ParseCrystals(fields[cif], source)).First();
-            yield return record with { Id = id, Crystal = record.Crystal is null ? null : Rename(record.Crystal, id), Targets = targets };
+            yield return record with { Id = id, Crystal = record.Crystal?.WithId(id), Targets = targets };
         }
     }
 
@@ -140,11 +140,9 @@ public static class StructureSource
                 continue;
             }
             var record = Guard(id, file, () => CifReader.ReadCrystals(file)).First();
-            yield return record with { Id = id, Crystal = record.Crystal is null ? null : Rename(record.Crystal, id), Targets = targets };
+            yield return record with { Id = id, Crystal = record.Crystal?.WithId(id), Targets = targets };
         }
     }
-
-    private static Crystal Rename(Crystal c, string id) => c.Id == id ? c : new Crystal(id, c.Lattice, c.Symmetry, c.Sites);
 
     private static IEnumerable<StructureRecord> Guard(string id, string source, Func<IReadOnlyList<Crystal>> read)
     {
