@@ -7,6 +7,7 @@ using CftRuntime.Crystals;
 using CftRuntime.Features;
 using CftRuntime.Io;
 using CftRuntime.Symmetry;
+using CftRuntime.Tables;
 
 namespace CftRuntime.Cli.Commands;
 
@@ -21,14 +22,15 @@ public static class FeaturizeCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Threads for featurization", DefaultValueFactory = _ => 1 };
         var keep = new Option<bool>("--keep-setting") { Description = "Featurize each structure in the symmetry its file gives, without finding its space group and standardising it (spglib)" };
         var tolerance = new Option<double>("--tolerance") { Description = "Symmetry tolerance in Å for standardisation", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
+        var plain = new Option<bool>("--plain") { Description = "Ablation: plain (P1, unsymmetrised) Fourier features of every atom of the standardised cell, instead of G-invariant features of its unique sites" };
         var species = SpeciesOption.Create();
-        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, species };
-        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species))));
+        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, plain, species };
+        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species)), r.GetValue(plain)));
         return command;
     }
 
     /// <summary>Featurizes every readable structure; failed inputs are reported and make the exit code 1.</summary>
-    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, IReadOnlyList<string>? poscarSpecies = null)
+    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, IReadOnlyList<string>? poscarSpecies = null, bool plain = false)
     {
         if (!(toleranceAngstrom > 0) || double.IsInfinity(toleranceAngstrom)) throw new CliUsageException($"--tolerance must be a positive length in Å, got {toleranceAngstrom}");
         bool npz = output.EndsWith(".npz", StringComparison.OrdinalIgnoreCase);
@@ -46,36 +48,12 @@ public static class FeaturizeCommand
                 stderr.WriteLine($"cft: {record.Id}: {record.Error}");
                 continue;
             }
-            if (!standardize)
-            {
-                crystals.Add(record.Crystal);
-                targets.Add(record.Targets);
-                continue;
-            }
             try
             {
                 // The features must be in the ITA standard setting of the structure's true space group.
-                var input = record.Crystal;
-                Crystal standard;
-                if (!SymmetryFinder.IsAvailable && input.Symmetry.Setting is { IsStandard: true, Number: > 1 })
-                    standard = input;
-                else
-                {
-                    try
-                    {
-                        standard = SymmetryFinder.Standardize(input, toleranceAngstrom).Crystal; // keeps the input's id
-                    }
-                    catch (SymmetryNotFoundException e) when (input.Symmetry.Setting is { IsStandard: true, Number: > 1 })
-                    {
-                        // Typically disorder: partially occupied alternative sites closer than the tolerance.
-                        stderr.WriteLine($"cft: {Prefixed(record.Id, e.Message)}; featurized in the file's own standard setting {input.Symmetry.Setting}");
-                        standard = input;
-                    }
-                }
-                // Say so when a file's own (non-P1) symmetry was a subgroup or a non-standard setting.
-                if (input.Symmetry.Number > 1 && !Equals(input.Symmetry.Setting, standard.Symmetry.Setting))
-                    stderr.WriteLine($"cft: {record.Id}: described in {input.Symmetry}; featurized as its standardised cell in {standard.Symmetry.Setting}");
-                crystals.Add(standard);
+                var prepared = SymmetryFinder.Prepare(record.Crystal, toleranceAngstrom, standardize);
+                if (prepared.Note is { } note) stderr.WriteLine($"cft: {note}");
+                crystals.Add(plain ? AsP1(prepared.Crystal, toleranceAngstrom) : prepared.Crystal);
                 targets.Add(record.Targets);
             }
             catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
@@ -133,6 +111,10 @@ public static class FeaturizeCommand
         stdout.WriteLine($"{crystals.Count} structures, {sites} sites × {batch.FeatureCount} features → {output}{(failed > 0 ? $" ({failed} inputs failed, see above)" : "")}");
         return failed > 0 ? 1 : 0;
     }
+
+    /// <summary>The full cell of a crystal described in P1: every atom its own site, features unsymmetrised.</summary>
+    private static Crystal AsP1(Crystal crystal, double toleranceAngstrom) =>
+        Crystal.FromFullCell(crystal.Id, crystal.Lattice, CrystalSymmetry.FromSetting(SpaceGroups.Standard(1)), crystal.ExpandToCell(toleranceAngstrom), toleranceAngstrom);
 
     private static string Prefixed(string id, string message) => message.StartsWith(id + ":", StringComparison.Ordinal) ? message : id + ": " + message;
 }

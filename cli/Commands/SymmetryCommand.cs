@@ -45,13 +45,9 @@ public static class SymmetryCommand
             {
                 try
                 {
-                    if (!SymmetryFinder.IsAvailable && input.Symmetry.Setting is { Number: > 1 } own)
-                        (crystal, hm) = (input, own.HermannMauguin);
-                    else
-                    {
-                        var result = SymmetryFinder.Standardize(input, tolerance);
-                        (crystal, hm) = (result.Crystal, result.HermannMauguin);
-                    }
+                    var prepared = SymmetryFinder.Prepare(input, tolerance);
+                    (crystal, hm) = (prepared.Crystal, prepared.HermannMauguin);
+                    if (prepared.Note is { } note) stderr.WriteLine($"cft: {note}");
                 }
                 catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
                 {

@@ -19,6 +19,13 @@ namespace CftRuntime.Symmetry;
 /// </param>
 public sealed record SymmetryResult(int Number, string HermannMauguin, SpaceGroupSetting Setting, Crystal Crystal);
 
+/// <summary>The structure a command featurizes or predicts from, after <see cref="SymmetryFinder.Prepare"/>.</summary>
+/// <param name="Crystal">The standardised structure (or the input, where the policy keeps it).</param>
+/// <param name="HermannMauguin">Short Hermann–Mauguin symbol of its space group.</param>
+/// <param name="Note">What the user should know about how it was obtained (null when nothing): a subgroup or
+/// non-standard setting that was standardised, or a fallback to the file's own setting.</param>
+public sealed record PreparedStructure(Crystal Crystal, string HermannMauguin, string? Note);
+
 /// <summary>spglib's C library (libsymspg) could not be loaded.</summary>
 public sealed class SymmetryFinderUnavailableException(string message) : Exception(message);
 
@@ -107,6 +114,44 @@ public static class SymmetryFinder
             throw new SymmetryNotFoundException($"{input.Id}: spglib's standardised cell does not reduce in {target}: {e.Message}");
         }
         return new SymmetryResult(detected.Number, detected.Symbol, target, crystal);
+    }
+
+    /// <summary>
+    /// The structure the features and models must see: <paramref name="input"/> standardised to the ITA standard
+    /// setting of its true space group (<see cref="Standardize"/>). The one policy of every command:
+    /// <list type="bullet">
+    /// <item>without spglib, an input already in a catalogue standard setting other than P1 is kept as it is
+    /// (<see cref="PreparedStructure.Note"/> says so); any other input throws <see cref="SymmetryFinderUnavailableException"/>;</item>
+    /// <item>when spglib refuses a structure that states a standard non-P1 setting (typically disorder: alternative
+    /// sites closer than the tolerance) that setting is kept, with a note;</item>
+    /// <item>when a file's own non-P1 symmetry was a subgroup or a non-standard setting, the note says what it became.</item>
+    /// </list>
+    /// With <paramref name="standardize"/> false the input is returned unchanged.
+    /// </summary>
+    /// <exception cref="SymmetryFinderUnavailableException">libsymspg cannot be loaded and the input needs it.</exception>
+    /// <exception cref="SymmetryNotFoundException">spglib fails and the input has no standard setting to fall back on.</exception>
+    public static PreparedStructure Prepare(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, bool standardize = true)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (!standardize) return new PreparedStructure(input, input.Symmetry.Setting?.HermannMauguin ?? input.Symmetry.ToString(), null);
+        bool ownStandard = input.Symmetry.Setting is { IsStandard: true, Number: > 1 };
+        if (!IsAvailable && ownStandard)
+            return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin,
+                $"{input.Id}: spglib is not installed; used the file's own setting {input.Symmetry.Setting} without checking for higher symmetry");
+        SymmetryResult result;
+        try
+        {
+            result = Standardize(input, toleranceAngstrom); // keeps the input's id
+        }
+        catch (SymmetryNotFoundException e) when (ownStandard)
+        {
+            string message = e.Message.StartsWith(input.Id + ":", StringComparison.Ordinal) ? e.Message : input.Id + ": " + e.Message;
+            return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin, $"{message}; used the file's own standard setting {input.Symmetry.Setting}");
+        }
+        string? note = input.Symmetry.Number > 1 && !Equals(input.Symmetry.Setting, result.Crystal.Symmetry.Setting)
+            ? $"{input.Id}: described in {input.Symmetry}; used its standardised cell in {result.Setting}"
+            : null;
+        return new PreparedStructure(result.Crystal, result.HermannMauguin, note);
     }
 
     /// <summary>Throws <see cref="SymmetryFinderUnavailableException"/> when libsymspg cannot be loaded.</summary>

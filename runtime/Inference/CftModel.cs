@@ -1,0 +1,137 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using CftRuntime.Features;
+using Microsoft.ML.OnnxRuntime;
+
+namespace CftRuntime.Inference;
+
+/// <summary>A model file that cannot be used by this runtime: unreadable, wrong inputs, or metadata that does not match the runtime's feature layout.</summary>
+public sealed class CftModelException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// One trained CFT model (.onnx written by trainer/cft_train.py) in an ONNX Runtime session. Loading checks the
+/// model's metadata against the runtime: the feature layout signature, the frequency list (the columns), the
+/// input names and element types. <see cref="Run"/> is thread-safe.
+/// </summary>
+public sealed class CftModel : IDisposable
+{
+    /// <summary>Metadata keys every model must carry.</summary>
+    public static readonly IReadOnlyList<string> RequiredMetadata = ["cft.version", "cft.layout", "cft.feature_count", "cft.frequencies", "cft.target", "cft.unit", "cft.elements"];
+
+    private static readonly string[] InputNames = ["features", "atomic_number", "weight", "lattice"];
+    private static readonly string[] OutputNames = ["prediction"];
+    private readonly InferenceSession _session;
+    private readonly HashSet<int> _elements;
+
+    private CftModel(string path, InferenceSession session, IReadOnlyDictionary<string, string> metadata, FeatureLayout layout)
+    {
+        (Path, _session, Metadata, Layout) = (path, session, metadata, layout);
+        Name = System.IO.Path.GetFileNameWithoutExtension(path);
+        Property = metadata["cft.target"];
+        Unit = metadata["cft.unit"];
+        _elements = metadata["cft.elements"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToHashSet();
+    }
+
+    /// <summary>The .onnx file.</summary>
+    public string Path { get; }
+    /// <summary>File name without extension, e.g. <c>perov_5-heat_ref</c>.</summary>
+    public string Name { get; }
+    /// <summary>The predicted property: the dataset column it was trained on (e.g. <c>heat_ref</c>).</summary>
+    public string Property { get; }
+    /// <summary>Unit of the predictions (e.g. <c>eV/atom</c>).</summary>
+    public string Unit { get; }
+    /// <summary>The feature layout the model was trained on (equal to the runtime's).</summary>
+    public FeatureLayout Layout { get; }
+    /// <summary>Every metadata entry of the .onnx (keys <c>cft.*</c>: data, split, metrics, normalisation, …).</summary>
+    public IReadOnlyDictionary<string, string> Metadata { get; }
+    /// <summary>Atomic numbers present in the training data.</summary>
+    public IReadOnlySet<int> Elements => _elements;
+
+    /// <summary>Whether every element of the structure was seen in training (predictions for others are extrapolations).</summary>
+    public bool Covers(IEnumerable<int> atomicNumbers) => atomicNumbers.All(_elements.Contains);
+
+    /// <summary>Loads and checks a model; <paramref name="threads"/> is ONNX Runtime's intra-op thread count (1 = the calling thread only).</summary>
+    /// <exception cref="CftModelException">The file is missing, is not an ONNX model, or does not match this runtime.</exception>
+    public static CftModel Load(string path, int threads = 1)
+    {
+        if (!File.Exists(path)) throw new CftModelException($"{path}: model file not found");
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "at least 1 thread");
+        InferenceSession session;
+        try
+        {
+            using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+            session = new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new CftModelException($"{path}: not a loadable ONNX model: {e.Message}", e);
+        }
+        try
+        {
+            var metadata = new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
+            var layout = CheckCompatible(path, metadata, session);
+            return new CftModel(path, session, metadata, layout);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Checks a model's metadata and signature against this runtime; returns the runtime layout it matches.
+    /// </summary>
+    private static FeatureLayout CheckCompatible(string path, IReadOnlyDictionary<string, string> metadata, InferenceSession session)
+    {
+        foreach (var key in RequiredMetadata)
+            if (!metadata.ContainsKey(key)) throw new CftModelException($"{path}: metadata '{key}' is missing: not a model written by trainer/cft_train.py");
+        string version = metadata["cft.version"];
+        if (!version.StartsWith("1.", StringComparison.Ordinal)) throw new CftModelException($"{path}: metadata 'cft.version' is {version}; this runtime reads model format 1.x");
+        var layout = FeatureLayout.Default;
+        if (metadata["cft.layout"] != layout.Signature)
+            throw new CftModelException($"{path}: metadata 'cft.layout' is '{metadata["cft.layout"]}', this runtime's features are '{layout.Signature}': re-export the dataset with this runtime's `cft featurize` and retrain");
+        if (metadata["cft.feature_count"] != layout.FeatureCount.ToString(CultureInfo.InvariantCulture))
+            throw new CftModelException($"{path}: metadata 'cft.feature_count' is {metadata["cft.feature_count"]}, expected {layout.FeatureCount}");
+        string frequencies = string.Join(';', Enumerable.Range(0, layout.FrequencyCount).Select(j => layout.Frequency(j)).Select(f => FormattableString.Invariant($"{f.H},{f.K},{f.L}")));
+        if (metadata["cft.frequencies"] != frequencies)
+            throw new CftModelException($"{path}: metadata 'cft.frequencies' lists other frequencies (or another order) than this runtime's layout {layout.Signature}: the feature columns would be misread");
+        foreach (var (name, type) in new[] { ("features", typeof(float)), ("atomic_number", typeof(long)), ("weight", typeof(float)), ("lattice", typeof(float)) })
+        {
+            if (!session.InputMetadata.TryGetValue(name, out var input))
+                throw new CftModelException($"{path}: the model has no input '{name}' (inputs: {string.Join(", ", session.InputMetadata.Keys)})");
+            if (input.ElementType != type)
+                throw new CftModelException($"{path}: input '{name}' is {input.ElementType.Name}, expected {type.Name}");
+        }
+        if (session.InputMetadata["features"].Dimensions is { Length: 3 } d && d[2] != layout.FeatureCount)
+            throw new CftModelException($"{path}: input 'features' has {d[2]} columns, expected {layout.FeatureCount}");
+        if (!session.OutputMetadata.ContainsKey("prediction"))
+            throw new CftModelException($"{path}: the model has no output 'prediction'");
+        return layout;
+    }
+
+    /// <summary>Runs the model on a padded batch; returns one value per structure in <see cref="Unit"/>.</summary>
+    public float[] Run(ModelInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.FeatureCount != Layout.FeatureCount) throw new ArgumentException($"input has {input.FeatureCount} features per site, the model takes {Layout.FeatureCount}", nameof(input));
+        using var features = OrtValue.CreateTensorValueFromMemory(input.Features, [input.Batch, input.Sites, input.FeatureCount]);
+        using var atomic = OrtValue.CreateTensorValueFromMemory(input.AtomicNumber, [input.Batch, input.Sites]);
+        using var weight = OrtValue.CreateTensorValueFromMemory(input.Weight, [input.Batch, input.Sites]);
+        using var lattice = OrtValue.CreateTensorValueFromMemory(input.Lattice, [input.Batch, 3, 3]);
+        using var runOptions = new RunOptions();
+        using var outputs = _session.Run(runOptions, InputNames, [features, atomic, weight, lattice], OutputNames);
+        var result = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        if (result.Length != input.Batch) throw new CftModelException($"{Path}: output 'prediction' has {result.Length} values for {input.Batch} structures");
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _session.Dispose();
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} ({Property}, {Unit})";
+}

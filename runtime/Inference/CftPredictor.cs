@@ -1,0 +1,185 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading.Tasks;
+using CftRuntime.Crystals;
+using CftRuntime.Features;
+using CftRuntime.Symmetry;
+
+namespace CftRuntime.Inference;
+
+/// <summary>One predicted property of one structure.</summary>
+/// <param name="Property">The property (dataset column the model was trained on, e.g. <c>heat_ref</c>).</param>
+/// <param name="Value">The prediction in <paramref name="Unit"/>.</param>
+/// <param name="Unit">Unit of the value.</param>
+/// <param name="Model">Name of the model that made it.</param>
+/// <param name="InDomain">False when the structure has an element the model never saw in training (an extrapolation).</param>
+public sealed record Prediction(string Property, double Value, string Unit, string Model, bool InDomain);
+
+/// <summary>The predictions for one input structure, or why there are none.</summary>
+/// <param name="Id">The input's id.</param>
+/// <param name="Structure">The standardised structure the models saw (null when it could not be prepared).</param>
+/// <param name="HermannMauguin">Its space-group symbol ("" when none).</param>
+/// <param name="Note">How the structure was obtained, when the user should know (see <see cref="SymmetryFinder.Prepare"/>).</param>
+/// <param name="Predictions">One entry per model that applies.</param>
+/// <param name="Error">Why the structure could not be predicted (null on success).</param>
+public sealed record StructurePrediction(string Id, Crystal? Structure, string HermannMauguin, string? Note, IReadOnlyList<Prediction> Predictions, string? Error)
+{
+    /// <summary>IT number of the standardised structure (0 when none).</summary>
+    public int SpaceGroup => Structure?.Symmetry.Number ?? 0;
+    /// <summary>Catalogue setting symbol of the standardised structure ("" when none).</summary>
+    public string Setting => Structure?.Symmetry.Setting?.Symbol ?? "";
+}
+
+/// <summary>
+/// Predicts properties from structures: standardises each structure to the ITA standard setting of its space group
+/// (spglib), computes its G-invariant features, batches them and runs every model. Thread-safe.
+/// <see cref="LoadDefault"/> finds the shipped models without configuration.
+/// </summary>
+public sealed class CftPredictor : IDisposable
+{
+    /// <summary>Environment variable naming a folder of .onnx models that replaces the shipped ones.</summary>
+    public const string ModelDirectoryVariable = "CFT_MODELS";
+
+    private readonly Featurizer _featurizer = new();
+
+    /// <summary>Wraps loaded models (the predictor owns and disposes them).</summary>
+    public CftPredictor(IReadOnlyList<CftModel> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        if (models.Count == 0) throw new ArgumentException("at least one model is needed", nameof(models));
+        foreach (var m in models)
+            if (!m.Layout.Equals(_featurizer.Layout)) throw new CftModelException($"{m.Path}: feature layout {m.Layout.Signature}, the featurizer writes {_featurizer.Layout.Signature}");
+        Models = models;
+    }
+
+    /// <summary>The models, in load order.</summary>
+    public IReadOnlyList<CftModel> Models { get; }
+
+    /// <summary>Symmetry tolerance in Å for standardisation (spglib's symprec).</summary>
+    public double ToleranceAngstrom { get; init; } = Crystal.DefaultToleranceAngstrom;
+
+    /// <summary>Standardise with spglib (default). When false, structures are used in the symmetry their file gives.</summary>
+    public bool Standardize { get; init; } = true;
+
+    /// <summary>Structures per model call.</summary>
+    public int BatchSize { get; init; } = 256;
+
+    /// <summary>
+    /// The folder of the shipped models: <c>$CFT_MODELS</c> when set, else <c>models/</c> beside the application.
+    /// </summary>
+    public static string DefaultModelDirectory =>
+        Environment.GetEnvironmentVariable(ModelDirectoryVariable) is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "models");
+
+    /// <summary>Every .onnx in <paramref name="directory"/> (default <see cref="DefaultModelDirectory"/>), sorted by name.</summary>
+    /// <exception cref="CftModelException">The folder is missing or holds no model.</exception>
+    public static IReadOnlyList<string> FindModels(string? directory = null)
+    {
+        directory ??= DefaultModelDirectory;
+        if (!Directory.Exists(directory)) throw new CftModelException($"{directory}: model folder not found (set {ModelDirectoryVariable} to a folder of .onnx models)");
+        var files = Directory.GetFiles(directory, "*.onnx").OrderBy(f => f, StringComparer.Ordinal).ToList();
+        if (files.Count == 0) throw new CftModelException($"{directory}: no .onnx model in the folder");
+        return files;
+    }
+
+    /// <summary>Loads the shipped models (<see cref="FindModels"/>).</summary>
+    public static CftPredictor LoadDefault(int threads = 1) => Load(FindModels(), threads);
+
+    /// <summary>Loads models by path, or by name (file name without .onnx) from <see cref="DefaultModelDirectory"/>.</summary>
+    public static CftPredictor Load(IEnumerable<string> modelsOrNames, int threads = 1)
+    {
+        var models = new List<CftModel>();
+        try
+        {
+            foreach (var m in modelsOrNames)
+                models.Add(CftModel.Load(Resolve(m), threads));
+            return new CftPredictor(models);
+        }
+        catch
+        {
+            foreach (var m in models) m.Dispose();
+            throw;
+        }
+    }
+
+    private static string Resolve(string modelOrName)
+    {
+        if (File.Exists(modelOrName) || modelOrName.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || modelOrName.Contains('/')) return modelOrName;
+        string candidate = Path.Combine(DefaultModelDirectory, modelOrName + ".onnx");
+        if (File.Exists(candidate)) return candidate;
+        var known = Directory.Exists(DefaultModelDirectory) ? Directory.GetFiles(DefaultModelDirectory, "*.onnx").Select(Path.GetFileNameWithoutExtension).OrderBy(n => n, StringComparer.Ordinal).ToArray() : [];
+        throw new CftModelException($"model '{modelOrName}': no such file, and no {modelOrName}.onnx in {DefaultModelDirectory} (known: {string.Join(", ", known)})");
+    }
+
+    /// <summary>
+    /// Predicts every structure with every model whose training elements cover it (or with every model when
+    /// <paramref name="outOfDomain"/> is true; such predictions are marked <see cref="Prediction.InDomain"/> false).
+    /// Structures that cannot be standardised get an <see cref="StructurePrediction.Error"/>; the others are unaffected.
+    /// </summary>
+    public IReadOnlyList<StructurePrediction> Predict(IReadOnlyList<Crystal> crystals, int maxDegreeOfParallelism = 1, bool outOfDomain = false)
+    {
+        ArgumentNullException.ThrowIfNull(crystals);
+        var prepared = new PreparedStructure?[crystals.Count];
+        var errors = new string?[crystals.Count];
+        for (int i = 0; i < crystals.Count; i++)
+        {
+            try
+            {
+                prepared[i] = SymmetryFinder.Prepare(crystals[i], ToleranceAngstrom, Standardize);
+            }
+            catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
+            {
+                errors[i] = e.Message;
+            }
+        }
+        var ok = Enumerable.Range(0, crystals.Count).Where(i => prepared[i] is not null).ToArray();
+        var structures = ok.Select(i => prepared[i]!.Crystal).ToArray();
+        var batch = _featurizer.FeaturizeBatch(structures, maxDegreeOfParallelism);
+        var features = new float[structures.Length][];
+        for (int k = 0; k < structures.Length; k++)
+            features[k] = batch.Features.AsSpan(batch.SiteStart[k] * batch.FeatureCount, (batch.SiteStart[k + 1] - batch.SiteStart[k]) * batch.FeatureCount).ToArray();
+
+        var values = new List<Prediction>[structures.Length];
+        for (int k = 0; k < values.Length; k++) values[k] = [];
+        foreach (var model in Models)
+        {
+            var chosen = Enumerable.Range(0, structures.Length)
+                .Where(k => outOfDomain || model.Covers(structures[k].Sites.Select(s => s.AtomicNumber))).ToArray();
+            var chunks = chosen.Chunk(Math.Max(1, BatchSize)).ToArray();
+            var results = new float[chunks.Length][];
+            Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, c =>
+            {
+                var input = ModelInput.Create(chunks[c].Select(k => structures[k]).ToArray(), chunks[c].Select(k => features[k]).ToArray(), batch.FeatureCount);
+                results[c] = model.Run(input);
+            });
+            for (int c = 0; c < chunks.Length; c++)
+                for (int j = 0; j < chunks[c].Length; j++)
+                {
+                    int k = chunks[c][j];
+                    values[k].Add(new Prediction(model.Property, results[c][j], model.Unit, model.Name, model.Covers(structures[k].Sites.Select(s => s.AtomicNumber))));
+                }
+        }
+
+        var output = new StructurePrediction[crystals.Count];
+        for (int i = 0, k = 0; i < crystals.Count; i++)
+        {
+            if (prepared[i] is { } p)
+            {
+                output[i] = new StructurePrediction(crystals[i].Id, p.Crystal, p.HermannMauguin, p.Note, values[k], null);
+                k++;
+            }
+            else output[i] = new StructurePrediction(crystals[i].Id, null, "", null, [], errors[i]);
+        }
+        return output;
+    }
+
+    /// <summary>Predicts one structure (see <see cref="Predict(IReadOnlyList{Crystal}, int, bool)"/>).</summary>
+    public StructurePrediction Predict(Crystal crystal, bool outOfDomain = false) => Predict([crystal], 1, outOfDomain)[0];
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        foreach (var m in Models) m.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+"""Datasets exported by `cft featurize` (.npz): padded batches and the documented split."""
+import hashlib
+
+import numpy as np
+import torch
+
+
+class FeaturizedDataset:
+    """One .npz from `cft featurize`: per-site rows (features, atomic_number, multiplicity, occupancy)
+    grouped by site_start, and per-structure ids, space_group, lattice and target_<name> arrays."""
+
+    def __init__(self, path: str):
+        with np.load(path) as d:
+            self.path = path
+            self.features = d["features"].astype(np.float32)
+            self.site_start = d["site_start"].astype(np.int64)
+            self.atomic_number = d["atomic_number"].astype(np.int64)
+            self.weight = (d["multiplicity"] * d["occupancy"]).astype(np.float32)
+            self.lattice = d["lattice"].astype(np.float32)
+            self.space_group = d["space_group"].astype(np.int64)
+            self.ids = [str(s) for s in d["ids"]]
+            self.layout = str(d["layout"][0])
+            self.frequencies = d["frequencies"].astype(np.int32)
+            self.targets = {k[len("target_"):]: d[k].astype(np.float64) for k in d.files if k.startswith("target_")}
+        self.count = len(self.ids)
+
+    @property
+    def feature_count(self) -> int:
+        return self.features.shape[1]
+
+    def batch(self, indices, zero_features: bool = False):
+        """Padded tensors (features, atomic_number, weight, lattice) for the structures in `indices`."""
+        sizes = [self.site_start[i + 1] - self.site_start[i] for i in indices]
+        sites = max(sizes)
+        n = len(indices)
+        features = np.zeros((n, sites, self.feature_count), np.float32)
+        atomic = np.zeros((n, sites), np.int64)
+        weight = np.zeros((n, sites), np.float32)
+        for row, i in enumerate(indices):
+            lo, hi = self.site_start[i], self.site_start[i + 1]
+            if not zero_features:
+                features[row, : hi - lo] = self.features[lo:hi]
+            atomic[row, : hi - lo] = self.atomic_number[lo:hi]
+            weight[row, : hi - lo] = self.weight[lo:hi]
+        return (torch.from_numpy(features), torch.from_numpy(atomic), torch.from_numpy(weight),
+                torch.from_numpy(self.lattice[list(indices)]))
+
+
+def split_of(identifier: str, seed: int) -> str:
+    """'train' (80 %), 'val' (10 %) or 'test' (10 %) from a hash of the structure id: stable across
+    exports, orderings and feature variants of the same data."""
+    digest = hashlib.sha256(f"{seed}:{identifier}".encode()).digest()
+    u = int.from_bytes(digest[:8], "little") / 2.0**64
+    return "train" if u < 0.8 else "val" if u < 0.9 else "test"

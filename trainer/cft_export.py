@@ -1,0 +1,59 @@
+"""ONNX export (opset 17) with metadata, PyTorch test vectors, parity plot."""
+import json
+
+import numpy as np
+import onnx
+import torch
+
+INPUT_NAMES = ["features", "atomic_number", "weight", "lattice"]
+
+
+def export_onnx(model, data, indices, zero, path, metadata):
+    example = data.batch(indices[:2], zero)
+    torch.onnx.export(model, example, path, input_names=INPUT_NAMES, output_names=["prediction"], opset_version=17,
+                      dynamic_axes={"features": {0: "batch", 1: "sites"}, "atomic_number": {0: "batch", 1: "sites"},
+                                    "weight": {0: "batch", 1: "sites"}, "lattice": {0: "batch"}, "prediction": {0: "batch"}})
+    proto = onnx.load(path)
+    del proto.metadata_props[:]
+    for key, value in metadata.items():
+        entry = proto.metadata_props.add()
+        entry.key, entry.value = key, value
+    proto.producer_name = "cft_train"
+    onnx.checker.check_model(proto)
+    onnx.save(proto, path)
+
+
+def write_test_vectors(model, data, indices, zero, path):
+    """Inputs and PyTorch outputs for a padded batch (structures of different sizes), for the C# parity test."""
+    batch = data.batch(indices, zero)
+    with torch.no_grad():
+        out = model(*batch).numpy()
+    names = ["features", "atomic_number", "weight", "lattice"]
+    doc = {"ids": [data.ids[i] for i in indices],
+           "inputs": {n: {"shape": list(t.shape), "data": [float(v) if t.dtype.is_floating_point else int(v) for v in t.reshape(-1).tolist()]}
+                      for n, t in zip(names, batch)},
+           "prediction": [float(v) for v in out]}
+    with open(path, "w") as f:
+        json.dump(doc, f, separators=(",", ":"))
+
+
+def write_parity_plot(y, p, y_unseen, p_unseen, target, unit, path):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("cft_train: matplotlib not installed (apt-get install python3-matplotlib); no parity plot", flush=True)
+        return
+    fig, ax = plt.subplots(figsize=(4.5, 4.5), dpi=110)
+    ax.scatter(y, p, s=6, alpha=0.6, label=f"test (MAE {np.abs(p - y).mean():.3f})")
+    if len(y_unseen):
+        ax.scatter(y_unseen, p_unseen, s=6, alpha=0.6, color="tab:red", label=f"unseen groups (MAE {np.abs(p_unseen - y_unseen).mean():.3f})")
+    lo, hi = float(min(y.min(), p.min())), float(max(y.max(), p.max()))
+    ax.plot([lo, hi], [lo, hi], color="gray", lw=0.8)
+    ax.set_xlabel(f"DFT {target} ({unit})")
+    ax.set_ylabel(f"CFT {target} ({unit})")
+    ax.legend(loc="upper left", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
