@@ -1,0 +1,71 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Xunit;
+
+namespace CftRuntime.Tests.Cli;
+
+/// <summary><c>cft predict</c> with the shipped models on the bundled real examples.</summary>
+[Collection("Console")]
+public class PredictCommandTests
+{
+    private static string Examples => Path.Combine(TestData.RepositoryRoot, "data", "examples");
+
+    [Fact]
+    public void Csv_output_has_the_documented_header_ids_and_mae()
+    {
+        var (code, output, error) = CliRunner.Run("predict", Path.Combine(Examples, "perov_5_sample.csv"), "--format", "csv");
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("id,property,value,unit,spacegroup,setting", lines[0]);
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Contains(rows, r => r[0] == "18517" && r[1] == "heat_ref" && r[3] == "eV/cell");
+        Assert.All(rows, r => Assert.True(double.IsFinite(double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.All(rows, r => Assert.Contains(int.Parse(r[4]), new[] { 25, 47, 99, 123, 221 }));
+        Assert.Matches(@"MAE heat_ref: [0-9.]+ eV/cell over 20 structures", error);
+    }
+
+    [Fact]
+    public void Json_output_is_one_object_per_line_and_failures_are_error_objects()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-predict-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            File.Copy(Path.Combine(Examples, "Li2O.cif"), Path.Combine(dir, "Li2O.cif"));
+            File.WriteAllText(Path.Combine(dir, "broken.cif"), "data_x\n_cell_length_a 4\n");
+            var (code, output, error) = CliRunner.Run("predict", dir, "--format", "json");
+            Assert.Equal(1, code);
+            var objects = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+            Assert.Contains(objects, o => o.GetProperty("id").GetString() == "broken" && o.TryGetProperty("error", out _));
+            var li2o = objects.Where(o => o.GetProperty("id").GetString() == "Li2O" && o.TryGetProperty("value", out _)).ToList();
+            Assert.NotEmpty(li2o);
+            Assert.All(li2o, o => Assert.Equal(225, o.GetProperty("spacegroup").GetInt32()));
+            Assert.Contains("broken", error);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void Table_output_for_carbon_uses_the_carbon_model_only()
+    {
+        var (code, output, error) = CliRunner.Run("predict", Path.Combine(Examples, "carbon_24_sample.csv"));
+        Assert.True(code == 0, error);
+        Assert.Contains("energy_per_atom", output);
+        Assert.DoesNotContain("heat_ref", output);
+        Assert.Matches(@"MAE energy_per_atom: [0-9.]+ eV/atom over 20 structures", output);
+    }
+
+    [Fact]
+    public void Unknown_models_and_bad_options_are_usage_errors()
+    {
+        var (code, _, error) = CliRunner.Run("predict", Examples, "--model", "no-such-model");
+        Assert.Equal(2, code);
+        Assert.Contains("no-such-model", error);
+        Assert.Contains("known:", error);
+        (code, _, error) = CliRunner.Run("predict", Examples, "--batch-size", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--batch-size", error);
+    }
+}

@@ -1,0 +1,126 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using CftRuntime.Crystals;
+using CftRuntime.Features;
+using CftRuntime.Inference;
+using CftRuntime.Symmetry;
+using CftRuntime.Tests.Symmetry;
+using Xunit;
+
+namespace CftRuntime.Tests.Inference;
+
+public class CftModelTests
+{
+    [Theory]
+    [MemberData(nameof(ModelTestData.ShippedModels), MemberType = typeof(ModelTestData))]
+    public void Onnx_Runtime_reproduces_the_PyTorch_test_vectors(string name)
+    {
+        using var model = CftModel.Load(ModelTestData.ModelPath(name));
+        var vectors = ModelTestData.ReadTestVectors(Path.ChangeExtension(ModelTestData.ModelPath(name), ".testvectors.json"));
+        Assert.True(vectors.Input.Batch >= 2, "the test vectors should hold a padded batch");
+        var predicted = model.Run(vectors.Input);
+        for (int i = 0; i < predicted.Length; i++)
+            Assert.True(ModelTestData.Close(predicted[i], vectors.Prediction[i], 1e-5), $"{vectors.Ids[i]}: ONNX Runtime {predicted[i]}, PyTorch {vectors.Prediction[i]}");
+    }
+
+    [Theory]
+    [MemberData(nameof(ModelTestData.ShippedModels), MemberType = typeof(ModelTestData))]
+    public void Shipped_models_carry_their_metadata(string name)
+    {
+        using var model = CftModel.Load(ModelTestData.ModelPath(name));
+        Assert.Equal(FeatureLayout.Default.Signature, model.Metadata["cft.layout"]);
+        foreach (var key in new[] { "cft.data", "cft.split", "cft.metrics", "cft.normalization", "cft.architecture" })
+            Assert.False(string.IsNullOrWhiteSpace(model.Metadata.TryGetValue(key, out var v) ? v : null), $"{name}: metadata {key}");
+        Assert.Contains(model.Property, new[] { "heat_ref", "dir_gap", "energy_per_atom" });
+        Assert.NotEmpty(model.Elements);
+    }
+
+    [Fact]
+    public void Unique_sites_weighted_by_multiplicity_equal_the_full_cell()
+    {
+        // Every atom of an orbit has the same (G-invariant) features, so the full cell is the unique sites repeated;
+        // log-multiplicity attention bias and weighted pooling make the two inputs give the same output.
+        using var model = CftModel.Load(ModelTestData.ModelPath(ModelTestData.ShippedModels.Select(o => (string)o[0]).First()));
+        var featurizer = new Featurizer();
+        foreach (var path in new[] { "cubic/POSCAR-225", "hexagonal/POSCAR-194", "tetragonal/POSCAR-141", "monoclinic/POSCAR-015" })
+        {
+            var crystal = SymmetryFinder.Standardize(SymmetryTestData.Read(path)).Crystal;
+            var unique = ModelInput.Create([crystal], [featurizer.Featurize(crystal)], featurizer.FeatureCount);
+            var cell = crystal.ExpandToCell();
+            Assert.Equal(crystal.Sites.Sum(s => s.Multiplicity), cell.Count);
+            var positions = cell.SelectMany(s => new[] { s.X, s.Y, s.Z }).ToArray();
+            var cellFeatures = new float[cell.Count * featurizer.FeatureCount];
+            featurizer.Featurize(crystal.Symmetry, positions, cellFeatures);
+            var lattice = unique.Lattice;
+            var full = new ModelInput(1, cell.Count, featurizer.FeatureCount, cellFeatures, cell.Select(s => (long)s.AtomicNumber).ToArray(),
+                cell.Select(s => (float)s.Occupancy).ToArray(), lattice);
+            float a = model.Run(unique)[0], b = model.Run(full)[0];
+            Assert.True(ModelTestData.Close(a, b, 1e-5), $"{path}: unique sites {a}, full cell ({cell.Count} atoms) {b}");
+        }
+    }
+
+    [Fact]
+    public void Padding_does_not_change_a_prediction()
+    {
+        using var model = CftModel.Load(ModelTestData.ModelPath(ModelTestData.ShippedModels.Select(o => (string)o[0]).First()));
+        var featurizer = new Featurizer();
+        var pair = new[] { "cubic/POSCAR-221", "monoclinic/POSCAR-015" }.Select(p => SymmetryFinder.Standardize(SymmetryTestData.Read(p)).Crystal).OrderBy(c => c.Sites.Count).ToArray();
+        var (small, large) = (pair[0], pair[1]);
+        Assert.True(large.Sites.Count > small.Sites.Count, $"{large.Sites.Count} vs {small.Sites.Count} sites");
+        float alone = model.Run(ModelInput.Create([small], [featurizer.Featurize(small)], featurizer.FeatureCount))[0];
+        float padded = model.Run(ModelInput.Create([large, small], [featurizer.Featurize(large), featurizer.Featurize(small)], featurizer.FeatureCount))[1];
+        Assert.True(ModelTestData.Close(alone, padded, 1e-5), $"alone {alone}, in a padded batch {padded}");
+    }
+
+    private static string PatchedCopy(string name, string from, string to)
+    {
+        Assert.Equal(from.Length, to.Length); // same length keeps the protobuf valid
+        var bytes = File.ReadAllBytes(ModelTestData.ModelPath(name));
+        var needle = Encoding.UTF8.GetBytes(from);
+        int at = bytes.AsSpan().IndexOf(needle);
+        Assert.True(at >= 0, $"'{from}' not in {name}.onnx");
+        Encoding.UTF8.GetBytes(to).CopyTo(bytes, at);
+        string path = Path.Combine(Path.GetTempPath(), $"cft-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Fact]
+    public void A_model_for_another_feature_layout_is_refused_with_the_field_named()
+    {
+        string name = (string)ModelTestData.ShippedModels.First()[0];
+        var cases = new[]
+        {
+            (From: FeatureLayout.Default.Signature, To: FeatureLayout.Default.Signature.Replace("K=4", "K=3"), Field: "cft.layout"),
+            (From: "1,1,1;1,1,0;", To: "1,1,0;1,1,1;", Field: "cft.frequencies"),
+        };
+        foreach (var c in cases)
+        {
+            string path = PatchedCopy(name, c.From, c.To);
+            try
+            {
+                var e = Assert.Throws<CftModelException>(() => CftModel.Load(path));
+                Assert.Contains(c.Field, e.Message);
+                Assert.Contains(path, e.Message);
+            }
+            finally { File.Delete(path); }
+        }
+    }
+
+    [Fact]
+    public void Missing_or_broken_model_files_are_clear_errors()
+    {
+        var missing = Assert.Throws<CftModelException>(() => CftModel.Load("/nonexistent/model.onnx"));
+        Assert.Contains("not found", missing.Message);
+        string junk = Path.Combine(Path.GetTempPath(), $"cft-{Guid.NewGuid():N}.onnx");
+        File.WriteAllText(junk, "not a model");
+        try
+        {
+            var e = Assert.Throws<CftModelException>(() => CftModel.Load(junk));
+            Assert.Contains(junk, e.Message);
+        }
+        finally { File.Delete(junk); }
+    }
+}
