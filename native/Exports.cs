@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CftRuntime.Crystals;
 using CftRuntime.Features;
+using CftRuntime.Inference;
 using CftRuntime.Symmetry;
 using CftRuntime.Tables;
 
@@ -15,7 +16,7 @@ namespace CftRuntime.Native;
 public static unsafe class Exports
 {
     /// <summary>Status codes (cft.h).</summary>
-    public const int Ok = 0, ErrorArgument = 1, ErrorUnknownGroup = 2, ErrorBufferTooSmall = 3, ErrorSymmetry = 4, ErrorInternal = 5;
+    public const int Ok = 0, ErrorArgument = 1, ErrorUnknownGroup = 2, ErrorBufferTooSmall = 3, ErrorSymmetry = 4, ErrorInternal = 5, ErrorModel = 6;
 
     private static readonly Featurizer Featurizer = new();
     private static readonly IntPtr Version = Marshal.StringToCoTaskMemUTF8(typeof(Exports).Assembly.GetName().Version?.ToString() ?? "0");
@@ -69,25 +70,14 @@ public static unsafe class Exports
     [UnmanagedCallersOnly(EntryPoint = "cft_featurize")]
     public static int CftFeaturize(int spaceGroup, double* lattice, int nSites, int* atomicNumbers, double* positions, float* output, long outCapacity, int* outRows) => Guard(() =>
     {
-        if (lattice == null || atomicNumbers == null || positions == null || outRows == null) return Fail(ErrorArgument, "lattice, atomic_numbers, positions and out_rows must not be NULL");
-        if (nSites <= 0) return Fail(ErrorArgument, $"n_sites must be positive, got {nSites}");
-        if (spaceGroup < 0 || spaceGroup > 230) return Fail(ErrorUnknownGroup, $"space_group must be 0 (detect) or 1..230, got {spaceGroup}");
+        if (outRows == null) return Fail(ErrorArgument, "out_rows must not be NULL");
         if (outCapacity < 0) return Fail(ErrorArgument, "out_capacity must not be negative");
-        var rows = new double[9];
-        for (int i = 0; i < 9; i++) rows[i] = lattice[i];
-        var sites = new Site[nSites];
-        for (int i = 0; i < nSites; i++)
-        {
-            if (atomicNumbers[i] < 1 || atomicNumbers[i] > Elements.MaxAtomicNumber) return Fail(ErrorArgument, $"atomic_numbers[{i}] = {atomicNumbers[i]} is not in 1..118");
-            sites[i] = new Site(atomicNumbers[i], positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]);
-        }
+        int code = Structure(spaceGroup, lattice, nSites, atomicNumbers, positions, out var input);
+        if (code != Ok) return code;
         Crystal crystal;
         try
         {
-            var l = Lattice.FromVectors(rows);
-            crystal = spaceGroup == 0
-                ? SymmetryFinder.Standardize(new Crystal("input", l, CrystalSymmetry.P1, sites)).Crystal
-                : new Crystal("input", l, CrystalSymmetry.FromSetting(SpaceGroups.Standard(spaceGroup)), sites);
+            crystal = spaceGroup == 0 ? SymmetryFinder.Standardize(input!).Crystal : input!;
         }
         catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
         catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException) { return Fail(ErrorSymmetry, e.Message); }
@@ -96,6 +86,103 @@ public static unsafe class Exports
         if (output == null || outCapacity < needed) return Fail(ErrorBufferTooSmall, $"out holds {outCapacity} floats, {needed} needed ({crystal.Sites.Count} rows × {Featurizer.FeatureCount})");
         var features = Featurizer.Featurize(crystal);
         features.AsSpan().CopyTo(new Span<float>(output, features.Length));
+        return Ok;
+    });
+
+    /// <summary>The structure of a cft_featurize/cft_predict call: P1 (every atom) for space_group 0, else unique sites in N's standard setting.</summary>
+    private static int Structure(int spaceGroup, double* lattice, int nSites, int* atomicNumbers, double* positions, out Crystal? crystal)
+    {
+        crystal = null;
+        if (lattice == null || atomicNumbers == null || positions == null) return Fail(ErrorArgument, "lattice, atomic_numbers and positions must not be NULL");
+        if (nSites <= 0) return Fail(ErrorArgument, $"n_sites must be positive, got {nSites}");
+        if (spaceGroup < 0 || spaceGroup > 230) return Fail(ErrorUnknownGroup, $"space_group must be 0 (detect) or 1..230, got {spaceGroup}");
+        var rows = new double[9];
+        for (int i = 0; i < 9; i++) rows[i] = lattice[i];
+        var sites = new Site[nSites];
+        for (int i = 0; i < nSites; i++)
+        {
+            if (atomicNumbers[i] < 1 || atomicNumbers[i] > Elements.MaxAtomicNumber) return Fail(ErrorArgument, $"atomic_numbers[{i}] = {atomicNumbers[i]} is not in 1..118");
+            sites[i] = new Site(atomicNumbers[i], positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]);
+        }
+        try
+        {
+            var l = Lattice.FromVectors(rows);
+            crystal = new Crystal("input", l, spaceGroup == 0 ? CrystalSymmetry.P1 : CrystalSymmetry.FromSetting(SpaceGroups.Standard(spaceGroup)), sites);
+            return Ok;
+        }
+        catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<long, ModelHandle> Models = new();
+    private static long s_nextModel;
+
+    /// <summary>A loaded model behind an opaque handle, with its property and unit as C strings (freed with the handle).</summary>
+    private sealed class ModelHandle(CftPredictor predictor)
+    {
+        public CftPredictor Predictor { get; } = predictor;
+        public IntPtr Property { get; } = Marshal.StringToCoTaskMemUTF8(predictor.Models[0].Property);
+        public IntPtr Unit { get; } = Marshal.StringToCoTaskMemUTF8(predictor.Models[0].Unit);
+    }
+
+    /// <summary>
+    /// <c>int cft_model_load(const char *model, cft_model **out)</c>: loads a model (.onnx path, or a shipped model's
+    /// name looked up in $CFT_MODELS) and checks it against the runtime's feature layout.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_model_load")]
+    public static int CftModelLoad(byte* model, IntPtr* handle) => Guard(() =>
+    {
+        if (model == null || handle == null) return Fail(ErrorArgument, "model and out must not be NULL");
+        *handle = IntPtr.Zero;
+        string name = Marshal.PtrToStringUTF8((IntPtr)model) ?? "";
+        if (name.Length == 0) return Fail(ErrorArgument, "model is empty: give a .onnx path or a model name");
+        CftPredictor predictor;
+        try { predictor = CftPredictor.Load([name]); }
+        catch (CftModelException e) { return Fail(ErrorModel, e.Message); }
+        long id = System.Threading.Interlocked.Increment(ref s_nextModel);
+        Models[id] = new ModelHandle(predictor);
+        *handle = (IntPtr)id;
+        return Ok;
+    });
+
+    /// <summary><c>int cft_model_free(cft_model *model)</c>: releases a model; NULL is a no-op; an unknown or already freed handle is an error, not a crash.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_model_free")]
+    public static int CftModelFree(IntPtr handle) => Guard(() =>
+    {
+        if (handle == IntPtr.Zero) return Ok;
+        if (!Models.TryRemove((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not a loaded model (freed twice?)");
+        m.Predictor.Dispose();
+        Marshal.FreeCoTaskMem(m.Property);
+        Marshal.FreeCoTaskMem(m.Unit);
+        return Ok;
+    });
+
+    /// <summary><c>int cft_model_info(const cft_model *model, const char **property, const char **unit)</c>: the predicted property and its unit (valid until cft_model_free).</summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_model_info")]
+    public static int CftModelInfo(IntPtr handle, IntPtr* property, IntPtr* unit) => Guard(() =>
+    {
+        if (property == null || unit == null) return Fail(ErrorArgument, "property and unit must not be NULL");
+        if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not a loaded model");
+        (*property, *unit) = (m.Property, m.Unit);
+        return Ok;
+    });
+
+    /// <summary>
+    /// <c>int cft_predict(const cft_model *model, int32_t space_group, const double lattice[9], int32_t n_sites,
+    /// const int32_t *atomic_numbers, const double *positions, double *value, int32_t *detected_group)</c>: the
+    /// model's prediction for one structure, given as for cft_featurize (space_group 0 = every atom of the cell,
+    /// standardised with spglib). detected_group may be NULL.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_predict")]
+    public static int CftPredict(IntPtr handle, int spaceGroup, double* lattice, int nSites, int* atomicNumbers, double* positions, double* value, int* detectedGroup) => Guard(() =>
+    {
+        if (value == null) return Fail(ErrorArgument, "value must not be NULL");
+        if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not a loaded model");
+        int code = Structure(spaceGroup, lattice, nSites, atomicNumbers, positions, out var crystal);
+        if (code != Ok) return code;
+        var result = m.Predictor.Predict(crystal!, outOfDomain: true);
+        if (result.Error is { } error) return Fail(ErrorSymmetry, error);
+        *value = result.Predictions[0].Value;
+        if (detectedGroup != null) *detectedGroup = result.SpaceGroup;
         return Ok;
     });
 
