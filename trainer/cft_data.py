@@ -21,6 +21,9 @@ class FeaturizedDataset:
             self.ids = [str(s) for s in d["ids"]]
             self.layout = str(d["layout"][0])
             self.frequencies = d["frequencies"].astype(np.int32)
+            self.pair = d["pair"].astype(np.float32) if "pair" in d.files else None
+            self.pair_start = d["pair_start"].astype(np.int64) if "pair" in d.files else None
+            self.pair_layout = str(d["pair_layout"][0]) if "pair" in d.files else ""
             self.targets = {k[len("target_"):]: d[k].astype(np.float64) for k in d.files if k.startswith("target_")}
         self.count = len(self.ids)
 
@@ -28,8 +31,12 @@ class FeaturizedDataset:
     def feature_count(self) -> int:
         return self.features.shape[1]
 
-    def batch(self, indices, zero_features: bool = False):
-        """Padded tensors (features, atomic_number, weight, lattice) for the structures in `indices`."""
+    @property
+    def radial_count(self) -> int:
+        return 0 if self.pair is None else self.pair.shape[1]
+
+    def batch(self, indices, zero_features: bool = False, pairs: bool = False):
+        """Padded tensors (features, atomic_number, weight, lattice[, pair]) for the structures in `indices`."""
         sizes = [self.site_start[i + 1] - self.site_start[i] for i in indices]
         sites = max(sizes)
         n = len(indices)
@@ -42,8 +49,15 @@ class FeaturizedDataset:
                 features[row, : hi - lo] = self.features[lo:hi]
             atomic[row, : hi - lo] = self.atomic_number[lo:hi]
             weight[row, : hi - lo] = self.weight[lo:hi]
-        return (torch.from_numpy(features), torch.from_numpy(atomic), torch.from_numpy(weight),
-                torch.from_numpy(self.lattice[list(indices)]))
+        tensors = (torch.from_numpy(features), torch.from_numpy(atomic), torch.from_numpy(weight),
+                   torch.from_numpy(self.lattice[list(indices)]))
+        if not pairs:
+            return tensors
+        pair = np.zeros((n, sites, sites, self.radial_count), np.float32)
+        for row, i in enumerate(indices):
+            k = self.site_start[i + 1] - self.site_start[i]
+            pair[row, :k, :k] = self.pair[self.pair_start[i]:self.pair_start[i + 1]].reshape(k, k, -1)
+        return tensors + (torch.from_numpy(pair),)
 
 
 def split_of(identifier: str, seed: int) -> str:

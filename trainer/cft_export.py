@@ -9,10 +9,15 @@ INPUT_NAMES = ["features", "atomic_number", "weight", "lattice"]
 
 
 def export_onnx(model, data, indices, zero, path, metadata):
-    example = data.batch(indices[:2], zero)
-    torch.onnx.export(model, example, path, input_names=INPUT_NAMES, output_names=["prediction"], opset_version=17,
-                      dynamic_axes={"features": {0: "batch", 1: "sites"}, "atomic_number": {0: "batch", 1: "sites"},
-                                    "weight": {0: "batch", 1: "sites"}, "lattice": {0: "batch"}, "prediction": {0: "batch"}})
+    pairs = model.radial > 0
+    example = data.batch(indices[:2], zero, pairs)
+    axes = {"features": {0: "batch", 1: "sites"}, "atomic_number": {0: "batch", 1: "sites"},
+            "weight": {0: "batch", 1: "sites"}, "lattice": {0: "batch"}, "prediction": {0: "batch"}}
+    names = INPUT_NAMES
+    if pairs:
+        axes["pair"] = {0: "batch", 1: "sites", 2: "sites"}
+        names = INPUT_NAMES + ["pair"]
+    torch.onnx.export(model, example, path, input_names=names, output_names=["prediction"], opset_version=17, dynamic_axes=axes)
     proto = onnx.load(path)
     del proto.metadata_props[:]
     for key, value in metadata.items():
@@ -25,10 +30,10 @@ def export_onnx(model, data, indices, zero, path, metadata):
 
 def write_test_vectors(model, data, indices, zero, path):
     """Inputs and PyTorch outputs for a padded batch (structures of different sizes), for the C# parity test."""
-    batch = data.batch(indices, zero)
+    batch = data.batch(indices, zero, model.radial > 0)
     with torch.no_grad():
         out = model(*batch).numpy()
-    names = ["features", "atomic_number", "weight", "lattice"]
+    names = INPUT_NAMES + (["pair"] if model.radial > 0 else [])
     doc = {"ids": [data.ids[i] for i in indices],
            "inputs": {n: {"shape": list(t.shape), "data": [float(v) if t.dtype.is_floating_point else int(v) for v in t.reshape(-1).tolist()]}
                       for n, t in zip(names, batch)},

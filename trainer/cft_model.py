@@ -46,45 +46,62 @@ class WeightedSelfAttention(nn.Module):
 
 
 class Block(nn.Module):
-    """Pre-LayerNorm transformer encoder block."""
+    """Pre-LayerNorm transformer encoder block. With pair features P [B,S,S,R] (radial histograms of the distances
+    from site i to the atoms of site j's orbit) it also adds a continuous-filter message sum_j W(P_ij) * U(h_j)
+    (SchNet-style). W is linear without bias, so the message is linear in P: summing over j's orbit inside P_ij is
+    then exactly the full-cell sum over its atoms (the unique-site model stays equal to the full-cell model), and
+    padded sites, whose P is 0, send nothing. (An attention bias from P would break that equality.)"""
 
-    def __init__(self, d: int, heads: int, ff: int, dropout: float):
+    def __init__(self, d: int, heads: int, ff: int, dropout: float, radial: int = 0):
         super().__init__()
         self.norm1, self.norm2 = nn.LayerNorm(d), nn.LayerNorm(d)
         self.attention = WeightedSelfAttention(d, heads)
         self.ff = nn.Sequential(nn.Linear(d, ff), nn.GELU(), nn.Linear(ff, d))
         self.drop = nn.Dropout(dropout)
+        self.radial = radial
+        if radial:
+            self.filter = nn.Linear(radial, d, bias=False)
+            self.norm3 = nn.LayerNorm(d)
+            self.message_in = nn.Linear(d, d)
+            self.message_out = nn.Linear(d, d)
 
-    def forward(self, x, key_bias):
+    def forward(self, x, key_bias, pair=None):
         x = x + self.drop(self.attention(self.norm1(x), key_bias))
+        if self.radial:
+            h = self.message_in(self.norm3(x))
+            message = (self.filter(pair) * h[:, None, :, :]).sum(2)
+            x = x + self.drop(self.message_out(message))
         return x + self.drop(self.ff(self.norm2(x)))
 
 
 class CftModel(nn.Module):
     """Inputs (padded batch): features [B,S,F] float32, atomic_number [B,S] int64, weight [B,S] float32
     (Wyckoff multiplicity x occupancy; 0 marks padding), lattice [B,3,3] float32 (Å, rows = cell vectors
-    of the standardised conventional cell). Output: prediction [B] in the target's unit.
+    of the standardised conventional cell) and, when radial > 0, pair [B,S,S,R] float32 (`cft featurize`'s
+    pair features). Output: prediction [B] in the target's unit.
 
     head 'regression': one value. head 'gap': a metal/non-metal classifier and a gap regressor; the
     prediction is the gap where the classifier says non-metal, else exactly 0.
     """
 
     def __init__(self, feature_count: int, d: int = 128, heads: int = 8, blocks: int = 3, ff: int = 256,
-                 dropout: float = 0.0, head: str = "regression", target_mean: float = 0.0, target_std: float = 1.0):
+                 dropout: float = 0.0, head: str = "regression", target_mean: float = 0.0, target_std: float = 1.0,
+                 radial: int = 0):
         super().__init__()
+        self.radial = radial
         self.head_kind = head
         self.element = nn.Embedding(ELEMENT_VOCABULARY, d)
         self.position = nn.Linear(feature_count, d)
         self.cell = nn.Sequential(nn.Linear(7, d), nn.SiLU(), nn.Linear(d, d))
         self.input_norm = nn.LayerNorm(d)
-        self.blocks = nn.ModuleList([Block(d, heads, ff, dropout) for _ in range(blocks)])
+        self.blocks = nn.ModuleList([Block(d, heads, ff, dropout, radial) for _ in range(blocks)])
         self.final_norm = nn.LayerNorm(d)
         outputs = 2 if head == "gap" else 1
         self.readout = nn.Sequential(nn.Linear(d, d), nn.SiLU(), nn.Linear(d, outputs))
         self.register_buffer("target_mean", torch.tensor(float(target_mean)))
         self.register_buffer("target_std", torch.tensor(float(target_std)))
 
-    def raw(self, features, atomic_number, weight, lattice):
+    def raw(self, features, atomic_number, weight, lattice, pair=None):
         """Normalised outputs [B, 1 or 2] (before de-normalisation and gating)."""
         present = weight > 0
         atoms = weight.sum(-1)
@@ -93,13 +110,13 @@ class CftModel(nn.Module):
         cell = self.cell(lattice_descriptor(lattice, atoms))
         x = self.input_norm(self.element(atomic_number) + self.position(features) + cell[:, None, :])
         for block in self.blocks:
-            x = block(x, key_bias)
+            x = block(x, key_bias, pair)
         x = self.final_norm(x)
         pooled = (x * weight[..., None]).sum(1) / atoms[:, None]
         return self.readout(pooled)
 
-    def forward(self, features, atomic_number, weight, lattice):
-        out = self.raw(features, atomic_number, weight, lattice)
+    def forward(self, features, atomic_number, weight, lattice, pair=None):
+        out = self.raw(features, atomic_number, weight, lattice, pair)
         value = out[:, 0] * self.target_std + self.target_mean
         if self.head_kind == "gap":
             value = torch.where(out[:, 1] > 0, torch.relu(value), torch.zeros_like(value))

@@ -34,6 +34,8 @@ def parse_args(argv=None):
                    help="'gap': metal/non-metal classifier plus a gap regressor (for band gaps that are mostly 0)")
     p.add_argument("--positional", choices=["fourier", "none"], default="fourier",
                    help="'none' zeroes the Fourier features (ablation)")
+    p.add_argument("--pairs", choices=["rbf", "none"], default="rbf",
+                   help="'rbf': use the dataset's pair distance features (attention bias + continuous-filter messages); 'none' (ablation)")
     p.add_argument("--hold-out-groups", default="", help="comma-separated IT numbers left out of train/val (zero-shot)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--split-seed", type=int, default=0)
@@ -58,7 +60,7 @@ def predict(model, data, indices, zero, batch_size=256):
     out = []
     with torch.no_grad():
         for lo in range(0, len(indices), batch_size):
-            out.append(model(*data.batch(indices[lo:lo + batch_size], zero)).numpy())
+            out.append(model(*data.batch(indices[lo:lo + batch_size], zero, model.radial > 0)).numpy())
     return np.concatenate(out) if out else np.zeros(0)
 
 
@@ -105,7 +107,10 @@ def main(argv=None):
     y_train = y_all[split["train"]]
     fit = y_train[y_train > 0] if args.head == "gap" and (y_train > 0).any() else y_train
     mean, std = float(fit.mean()), float(fit.std()) or 1.0
-    model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std)
+    if args.pairs == "rbf" and data.pair is None:
+        sys.exit(f"cft_train: {args.data}: no pair features in the dataset (re-export it with this `cft featurize`) or pass --pairs none")
+    radial = data.radial_count if args.pairs == "rbf" else 0
+    model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std, radial)
     zero = args.positional == "none"
     print(f"cft_train: {args.data} target={args.target} structures train/val/test/unseen = "
           f"{len(split['train'])}/{len(split['val'])}/{len(split['test'])}/{len(split['unseen'])}; "
@@ -119,10 +124,16 @@ def main(argv=None):
     for epoch in range(1, args.epochs + 1):
         model.train()
         order = rng.permutation(train)
+        # Batches of similar size (sorted within windows of 32 batches, batch order shuffled): less padding.
+        window = 32 * args.batch_size
+        batches = []
+        for lo in range(0, len(order), window):
+            chunk = sorted(order[lo:lo + window], key=lambda i: data.site_start[i + 1] - data.site_start[i])
+            batches += [np.array(chunk[b:b + args.batch_size]) for b in range(0, len(chunk), args.batch_size)]
         total = 0.0
-        for lo in range(0, len(order), args.batch_size):
-            idx = order[lo:lo + args.batch_size]
-            loss = loss_of(model, data.batch(idx, zero), torch.from_numpy(y_all[idx]).float(), args.head)
+        for bi in rng.permutation(len(batches)):
+            idx = batches[bi]
+            loss = loss_of(model, data.batch(idx, zero, radial > 0), torch.from_numpy(y_all[idx]).float(), args.head)
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
@@ -147,7 +158,7 @@ def main(argv=None):
     model.eval()
 
     result = {"target": args.target, "unit": args.unit, "epochs": epoch, "steps": steps, "seconds": round(time.time() - started, 1),
-              "positional": args.positional, "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed}
+              "positional": args.positional, "pairs": args.pairs, "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed}
     predictions = {}
     for name, idx in split.items():
         predictions[name] = predict(model, data, idx, zero)
@@ -170,6 +181,7 @@ def main(argv=None):
         "cft.unit": args.unit,
         "cft.head": args.head,
         "cft.positional": args.positional,
+        "cft.pair": data.pair_layout if radial else "",
         "cft.elements": ",".join(str(z) for z in sorted(set(int(z) for i in split["train"] for z in data.atomic_number[data.site_start[i]:data.site_start[i + 1]]))),
         "cft.normalization": json.dumps({"mean": mean, "std": std}),
         "cft.data": args.description or os.path.basename(args.data),

@@ -88,6 +88,14 @@ public static class FeaturizeCommand
             // Property values that came with the inputs (CSV columns, id_prop.csv): one array per name, NaN where missing.
             var targetArrays = targets.SelectMany(t => t.Keys).Distinct().OrderBy(k => k, StringComparer.Ordinal)
                 .Select(name => ("target_" + name, NpyArray.Float64(targets.Select(t => t.TryGetValue(name, out double v) ? v : double.NaN).ToArray(), crystals.Count)));
+            // Pair distance features of every structure, [S_i, S_i, R] blocks concatenated; structure i's S_i² rows start at pair_start[i].
+            var pairFeaturizer = PairFeaturizer.Default;
+            var pairs = new float[crystals.Count][];
+            System.Threading.Tasks.Parallel.For(0, crystals.Count, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = jobs }, i => pairs[i] = pairFeaturizer.Compute(crystals[i]));
+            var pairStart = new long[crystals.Count + 1];
+            for (int i = 0; i < crystals.Count; i++) pairStart[i + 1] = pairStart[i] + (long)crystals[i].Sites.Count * crystals[i].Sites.Count;
+            var pairData = new float[pairStart[^1] * pairFeaturizer.RadialCount];
+            for (int i = 0; i < crystals.Count; i++) pairs[i].CopyTo(pairData, pairStart[i] * pairFeaturizer.RadialCount);
             NpyWriter.WriteNpz(output, new (string, NpyArray)[]
             {
                 ("features", features),
@@ -103,6 +111,9 @@ public static class FeaturizeCommand
                 ("lattice", NpyArray.Float64(lattices, crystals.Count, 3, 3)),
                 ("frequencies", NpyArray.Int32(frequencies, featurizer.Layout.FrequencyCount, 3)),
                 ("layout", NpyArray.Strings(new[] { featurizer.Layout.Signature })),
+                ("pair", NpyArray.Float32(pairData, (int)pairStart[^1], pairFeaturizer.RadialCount)),
+                ("pair_start", NpyArray.Int64(pairStart, crystals.Count + 1)),
+                ("pair_layout", NpyArray.Strings(new[] { pairFeaturizer.Signature })),
             }.Concat(targetArrays).ToList());
         }
         int partial = crystals.Count(c => c.HasPartialOccupancy);

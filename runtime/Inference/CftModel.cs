@@ -22,6 +22,7 @@ public sealed class CftModel : IDisposable
     public static readonly IReadOnlyList<string> RequiredMetadata = ["cft.version", "cft.layout", "cft.feature_count", "cft.frequencies", "cft.target", "cft.unit", "cft.elements"];
 
     private static readonly string[] InputNames = ["features", "atomic_number", "weight", "lattice"];
+    private static readonly string[] InputNamesWithPairs = ["features", "atomic_number", "weight", "lattice", "pair"];
     private static readonly string[] OutputNames = ["prediction"];
     private readonly InferenceSession _session;
     private readonly HashSet<int> _elements;
@@ -32,6 +33,7 @@ public sealed class CftModel : IDisposable
         Name = System.IO.Path.GetFileNameWithoutExtension(path);
         Property = metadata["cft.target"];
         Unit = metadata["cft.unit"];
+        Pairs = session.InputMetadata.ContainsKey("pair") ? PairFeaturizer.Default : null;
         _elements = metadata["cft.elements"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToHashSet();
     }
 
@@ -47,6 +49,8 @@ public sealed class CftModel : IDisposable
     public FeatureLayout Layout { get; }
     /// <summary>Every metadata entry of the .onnx (keys <c>cft.*</c>: data, split, metrics, normalisation, …).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
+    /// <summary>The pair features the model takes (its input 'pair'), or null for a model without pair input.</summary>
+    public PairFeaturizer? Pairs { get; }
     /// <summary>Atomic numbers present in the training data.</summary>
     public IReadOnlySet<int> Elements => _elements;
 
@@ -108,6 +112,13 @@ public sealed class CftModel : IDisposable
         }
         if (session.InputMetadata["features"].Dimensions is { Length: 3 } d && d[2] != layout.FeatureCount)
             throw new CftModelException($"{path}: input 'features' has {d[2]} columns, expected {layout.FeatureCount}");
+        if (session.InputMetadata.TryGetValue("pair", out var pair))
+        {
+            string expected = PairFeaturizer.Default.Signature;
+            if (!metadata.TryGetValue("cft.pair", out var signature) || signature != expected)
+                throw new CftModelException($"{path}: metadata 'cft.pair' is '{signature}', this runtime's pair features are '{expected}'");
+            if (pair.ElementType != typeof(float)) throw new CftModelException($"{path}: input 'pair' is {pair.ElementType.Name}, expected Single");
+        }
         if (!session.OutputMetadata.ContainsKey("prediction"))
             throw new CftModelException($"{path}: the model has no output 'prediction'");
         return layout;
@@ -123,9 +134,21 @@ public sealed class CftModel : IDisposable
         using var weight = OrtValue.CreateTensorValueFromMemory(input.Weight, [input.Batch, input.Sites]);
         using var lattice = OrtValue.CreateTensorValueFromMemory(input.Lattice, [input.Batch, 3, 3]);
         using var runOptions = new RunOptions();
+        if (Pairs is not null)
+        {
+            if (input.Pair is null || input.RadialCount != Pairs.RadialCount) throw new ArgumentException($"{Name} takes pair features with R = {Pairs.RadialCount}; the input has {(input.Pair is null ? "none" : "R = " + input.RadialCount)}", nameof(input));
+            using var pair = OrtValue.CreateTensorValueFromMemory(input.Pair, [input.Batch, input.Sites, input.Sites, input.RadialCount]);
+            using var withPairs = _session.Run(runOptions, InputNamesWithPairs, [features, atomic, weight, lattice, pair], OutputNames);
+            return Read(withPairs[0], input.Batch);
+        }
         using var outputs = _session.Run(runOptions, InputNames, [features, atomic, weight, lattice], OutputNames);
-        var result = outputs[0].GetTensorDataAsSpan<float>().ToArray();
-        if (result.Length != input.Batch) throw new CftModelException($"{Path}: output 'prediction' has {result.Length} values for {input.Batch} structures");
+        return Read(outputs[0], input.Batch);
+    }
+
+    private float[] Read(OrtValue output, int batch)
+    {
+        var result = output.GetTensorDataAsSpan<float>().ToArray();
+        if (result.Length != batch) throw new CftModelException($"{Path}: output 'prediction' has {result.Length} values for {batch} structures");
         return result;
     }
 

@@ -140,6 +140,15 @@ public sealed class CftPredictor : IDisposable
         for (int k = 0; k < structures.Length; k++)
             features[k] = batch.Features.AsSpan(batch.SiteStart[k] * batch.FeatureCount, (batch.SiteStart[k + 1] - batch.SiteStart[k]) * batch.FeatureCount).ToArray();
 
+        // Pair features only when a model takes them (computed once, shared by the models).
+        float[][]? pairs = null;
+        if (Models.Any(m => m.Pairs is not null))
+        {
+            pairs = new float[structures.Length][];
+            Parallel.For(0, structures.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) },
+                k => pairs[k] = PairFeaturizer.Default.Compute(structures[k]));
+        }
+
         var values = new List<Prediction>[structures.Length];
         for (int k = 0; k < values.Length; k++) values[k] = [];
         foreach (var model in Models)
@@ -150,7 +159,8 @@ public sealed class CftPredictor : IDisposable
             var results = new float[chunks.Length][];
             Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, c =>
             {
-                var input = ModelInput.Create(chunks[c].Select(k => structures[k]).ToArray(), chunks[c].Select(k => features[k]).ToArray(), batch.FeatureCount);
+                var input = ModelInput.Create(chunks[c].Select(k => structures[k]).ToArray(), chunks[c].Select(k => features[k]).ToArray(), batch.FeatureCount,
+                    model.Pairs is null ? null : chunks[c].Select(k => pairs![k]).ToArray(), PairFeaturizer.Default.RadialCount);
                 results[c] = model.Run(input);
             });
             for (int c = 0; c < chunks.Length; c++)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -40,22 +41,28 @@ public class CftModelTests
     [Fact]
     public void Unique_sites_weighted_by_multiplicity_equal_the_full_cell()
     {
+        // heat_ref: values of order 1, so 1e-5 is tight (float32 energies near −154 eV/atom resolve only ~1.5e-5 absolute).
+        const string name = "perov_5-heat_ref";
         // Every atom of an orbit has the same (G-invariant) features, so the full cell is the unique sites repeated;
-        // log-multiplicity attention bias and weighted pooling make the two inputs give the same output.
-        using var model = CftModel.Load(ModelTestData.ModelPath(ModelTestData.ShippedModels.Select(o => (string)o[0]).First()));
+        // log-multiplicity attention bias, weighted pooling and pair messages that are linear in the orbit-summed
+        // pair features make the two inputs give the same output.
+        using var model = CftModel.Load(ModelTestData.ModelPath(name));
         var featurizer = new Featurizer();
         foreach (var path in new[] { "cubic/POSCAR-225", "hexagonal/POSCAR-194", "tetragonal/POSCAR-141", "monoclinic/POSCAR-015" })
         {
             var crystal = SymmetryFinder.Standardize(SymmetryTestData.Read(path)).Crystal;
-            var unique = ModelInput.Create([crystal], [featurizer.Featurize(crystal)], featurizer.FeatureCount);
+            int radial = PairFeaturizer.Default.RadialCount;
+            var unique = ModelInput.Create([crystal], [featurizer.Featurize(crystal)], featurizer.FeatureCount,
+                model.Pairs is null ? null : [PairFeaturizer.Default.Compute(crystal)], radial);
             var cell = crystal.ExpandToCell();
             Assert.Equal(crystal.Sites.Sum(s => s.Multiplicity), cell.Count);
             var positions = cell.SelectMany(s => new[] { s.X, s.Y, s.Z }).ToArray();
             var cellFeatures = new float[cell.Count * featurizer.FeatureCount];
             featurizer.Featurize(crystal.Symmetry, positions, cellFeatures);
-            var lattice = unique.Lattice;
+            // Pair features of the full cell: every atom its own site (P1).
+            var p1 = new Crystal(crystal.Id, crystal.Lattice, CrystalSymmetry.P1, cell);
             var full = new ModelInput(1, cell.Count, featurizer.FeatureCount, cellFeatures, cell.Select(s => (long)s.AtomicNumber).ToArray(),
-                cell.Select(s => (float)s.Occupancy).ToArray(), lattice);
+                cell.Select(s => (float)s.Occupancy).ToArray(), unique.Lattice, model.Pairs is null ? null : PairFeaturizer.Default.Compute(p1), radial);
             float a = model.Run(unique)[0], b = model.Run(full)[0];
             Assert.True(ModelTestData.Close(a, b, 1e-5), $"{path}: unique sites {a}, full cell ({cell.Count} atoms) {b}");
         }
@@ -64,13 +71,15 @@ public class CftModelTests
     [Fact]
     public void Padding_does_not_change_a_prediction()
     {
-        using var model = CftModel.Load(ModelTestData.ModelPath(ModelTestData.ShippedModels.Select(o => (string)o[0]).First()));
+        using var model = CftModel.Load(ModelTestData.ModelPath("perov_5-heat_ref"));
         var featurizer = new Featurizer();
         var pair = new[] { "cubic/POSCAR-221", "monoclinic/POSCAR-015" }.Select(p => SymmetryFinder.Standardize(SymmetryTestData.Read(p)).Crystal).OrderBy(c => c.Sites.Count).ToArray();
         var (small, large) = (pair[0], pair[1]);
         Assert.True(large.Sites.Count > small.Sites.Count, $"{large.Sites.Count} vs {small.Sites.Count} sites");
-        float alone = model.Run(ModelInput.Create([small], [featurizer.Featurize(small)], featurizer.FeatureCount))[0];
-        float padded = model.Run(ModelInput.Create([large, small], [featurizer.Featurize(large), featurizer.Featurize(small)], featurizer.FeatureCount))[1];
+        int radial = PairFeaturizer.Default.RadialCount;
+        float[][]? Pairs(params Crystal[] cs) => model.Pairs is null ? null : cs.Select(PairFeaturizer.Default.Compute).ToArray();
+        float alone = model.Run(ModelInput.Create([small], [featurizer.Featurize(small)], featurizer.FeatureCount, Pairs(small), radial))[0];
+        float padded = model.Run(ModelInput.Create([large, small], [featurizer.Featurize(large), featurizer.Featurize(small)], featurizer.FeatureCount, Pairs(large, small), radial))[1];
         Assert.True(ModelTestData.Close(alone, padded, 1e-5), $"alone {alone}, in a padded batch {padded}");
     }
 

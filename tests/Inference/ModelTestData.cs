@@ -29,9 +29,10 @@ public static class ModelTestData
         int[] Shape(string n) => inputs.GetProperty(n).GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
         float[] Floats(string n) => inputs.GetProperty(n).GetProperty("data").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
         var shape = Shape("features");
+        bool pairs = inputs.TryGetProperty("pair", out _);
         var input = new ModelInput(shape[0], shape[1], shape[2], Floats("features"),
             inputs.GetProperty("atomic_number").GetProperty("data").EnumerateArray().Select(e => e.GetInt64()).ToArray(),
-            Floats("weight"), Floats("lattice"));
+            Floats("weight"), Floats("lattice"), pairs ? Floats("pair") : null, pairs ? Shape("pair")[3] : 0);
         return new TestVectors(root.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToArray(), input,
             root.GetProperty("prediction").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray());
     }

@@ -13,8 +13,10 @@ namespace CftRuntime.Tests.Inference;
 /// </summary>
 public class SmokeTrainingTests
 {
-    [Fact]
-    public async System.Threading.Tasks.Task The_trainer_exports_a_model_that_loads_and_matches_its_test_vectors()
+    [Theory]
+    [InlineData("dir_gap", "eV", "--head", "gap")]
+    [InlineData("heat_ref", "eV/cell", "--pairs", "none")]
+    public async System.Threading.Tasks.Task The_trainer_exports_a_model_that_loads_and_matches_its_test_vectors(string target, string unit, string option, string value)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"cft-smoke-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
@@ -26,7 +28,7 @@ public class SmokeTrainingTests
             Assert.Equal(0, FeaturizeCommand.Run([Path.Combine(TestData.RepositoryRoot, "data", "examples", "perov_5_sample.csv")], npz, 1, o, e));
 
             var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestData.RepositoryRoot };
-            foreach (var a in new[] { "trainer/cft_train.py", "--data", npz, "--target", "dir_gap", "--unit", "eV", "--head", "gap", "--out", Path.Combine(dir, "smoke.onnx"),
+            foreach (var a in new[] { "trainer/cft_train.py", "--data", npz, "--target", target, "--unit", unit, option, value, "--out", Path.Combine(dir, "smoke.onnx"),
                          "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64" })
                 psi.ArgumentList.Add(a);
             psi.Environment["OPENBLAS_NUM_THREADS"] = "1";
@@ -39,8 +41,9 @@ public class SmokeTrainingTests
             Assert.True(File.Exists(Path.Combine(dir, "smoke.parity.png")) || output.Contains("no parity plot"), output);
 
             using var model = CftModel.Load(Path.Combine(dir, "smoke.onnx"));
-            Assert.Equal("dir_gap", model.Property);
-            Assert.Equal("eV", model.Unit);
+            Assert.Equal(target, model.Property);
+            Assert.Equal(unit, model.Unit);
+            Assert.Equal(value == "none", model.Pairs is null);
             var vectors = ModelTestData.ReadTestVectors(Path.Combine(dir, "smoke.testvectors.json"));
             var predicted = model.Run(vectors.Input);
             for (int i = 0; i < predicted.Length; i++)

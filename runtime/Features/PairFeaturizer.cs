@@ -1,0 +1,86 @@
+using System;
+using CftRuntime.Crystals;
+
+namespace CftRuntime.Features;
+
+/// <summary>
+/// G-invariant pair distance features between unique sites: for sites i and j, the radial-basis histogram
+/// P[i, j, r] = Σ occupancy_k · exp(−(d − μ_r)² / 2σ²) · ½(cos(π d / R_c) + 1) over every atom k of j's orbit and
+/// every lattice translation with 0 &lt; d = |x_k + n − x_i| &lt; R_c (Å). Symmetry-equivalent choices of the
+/// representative of i, and every description of the same structure, give the same values; summing over j's
+/// orbit is what unique-site tokens need (the full cell would have one column per atom of it). Thread-safe.
+/// </summary>
+public sealed class PairFeaturizer
+{
+    /// <summary>Creates the featurizer (defaults: R_c = 6 Å, 24 centres from 0 to R_c, σ = 0.25 Å).</summary>
+    public PairFeaturizer(double cutoffAngstrom = 6.0, int radialCount = 24, double widthAngstrom = 0.25)
+    {
+        if (!(cutoffAngstrom > 0) || radialCount < 2 || !(widthAngstrom > 0)) throw new ArgumentOutOfRangeException(nameof(cutoffAngstrom), "cutoff and width must be positive, at least 2 radial functions");
+        (CutoffAngstrom, RadialCount, WidthAngstrom) = (cutoffAngstrom, radialCount, widthAngstrom);
+    }
+
+    /// <summary>The default featurizer, the one the shipped models were trained with.</summary>
+    public static PairFeaturizer Default { get; } = new();
+
+    /// <summary>R_c in Å.</summary>
+    public double CutoffAngstrom { get; }
+    /// <summary>Radial functions per pair (R).</summary>
+    public int RadialCount { get; }
+    /// <summary>σ in Å.</summary>
+    public double WidthAngstrom { get; }
+
+    /// <summary>Identifies the pair features; written into datasets and models, checked when a model is loaded.</summary>
+    public string Signature => FormattableString.Invariant($"rbf-orbit/cutoff={CutoffAngstrom}/R={RadialCount}/width={WidthAngstrom}");
+
+    /// <summary>Pair features of a crystal's unique sites: float32 [S, S, R], row-major.</summary>
+    public float[] Compute(Crystal crystal)
+    {
+        ArgumentNullException.ThrowIfNull(crystal);
+        int sites = crystal.Sites.Count, radial = RadialCount;
+        var result = new double[sites * sites * radial];
+        var lattice = crystal.Lattice;
+        // Translations needed: |n_a| ≤ ceil(R_c / spacing_a) + 1 (positions are wrapped into [0, 1)).
+        Span<int> reach = stackalloc int[3];
+        for (int a = 0; a < 3; a++) reach[a] = (int)Math.Ceiling(CutoffAngstrom / PlaneSpacing(lattice, a)) + 1;
+        double step = CutoffAngstrom / (radial - 1), inverse2s2 = 1 / (2 * WidthAngstrom * WidthAngstrom), cutoff2 = CutoffAngstrom * CutoffAngstrom;
+        for (int j = 0; j < sites; j++)
+        {
+            var sj = crystal.Sites[j];
+            foreach (var (kx, ky, kz) in crystal.Orbit(sj.X, sj.Y, sj.Z))
+                for (int i = 0; i < sites; i++)
+                {
+                    var si = crystal.Sites[i];
+                    double du = kx - si.X, dv = ky - si.Y, dw = kz - si.Z;
+                    for (int na = -reach[0]; na <= reach[0]; na++)
+                        for (int nb = -reach[1]; nb <= reach[1]; nb++)
+                            for (int nc = -reach[2]; nc <= reach[2]; nc++)
+                            {
+                                var (x, y, z) = lattice.ToCartesian(du + na, dv + nb, dw + nc);
+                                double d2 = x * x + y * y + z * z;
+                                if (d2 >= cutoff2 || d2 < 1e-8) continue;
+                                double d = Math.Sqrt(d2);
+                                double envelope = sj.Occupancy * 0.5 * (Math.Cos(Math.PI * d / CutoffAngstrom) + 1);
+                                int offset = (i * sites + j) * radial;
+                                for (int r = 0; r < radial; r++)
+                                {
+                                    double t = d - r * step;
+                                    result[offset + r] += envelope * Math.Exp(-t * t * inverse2s2);
+                                }
+                            }
+                }
+        }
+        var output = new float[result.Length];
+        for (int n = 0; n < result.Length; n++) output[n] = (float)result[n];
+        return output;
+    }
+
+    /// <summary>Distance between adjacent lattice planes normal to axis <paramref name="a"/>: V / |b × c| for a = 0.</summary>
+    private static double PlaneSpacing(Lattice lattice, int a)
+    {
+        int b = (a + 1) % 3, c = (a + 2) % 3;
+        double cx = lattice[b, 1] * lattice[c, 2] - lattice[b, 2] * lattice[c, 1];
+        double cy = lattice[b, 2] * lattice[c, 0] - lattice[b, 0] * lattice[c, 2];
+        double cz = lattice[b, 0] * lattice[c, 1] - lattice[b, 1] * lattice[c, 0];
+        return lattice.Volume / Math.Sqrt(cx * cx + cy * cy + cz * cz);
+    }
+}
