@@ -80,7 +80,7 @@ public class FeaturizeCommandTests
             var (code, stdout, stderr) = CliRunner.Run("featurize", Examples, Path.Combine(Examples, "perov_5_sample.csv"), "--out", output, "--jobs", "2");
             Assert.Equal(0, code);
             // The only message: V2O3.cif is written on rhombohedral axes and is featurized on hexagonal axes.
-            Assert.Equal("cft: V2O3: described in R-3c (No. 167, setting R, Hall '-P 3* 2n'); featurized as its standardised cell in R-3c (No. 167, setting H, Hall '-R 3 2\"c')", stderr.Trim());
+            Assert.Equal("cft: V2O3: described in R-3c (No. 167, setting R, Hall '-P 3* 2n'); used its standardised cell in R-3c (No. 167, setting H, Hall '-R 3 2\"c')", stderr.Trim());
             Assert.Contains("29 structures", stdout);
             // Re-read with NumPy and compare one structure's rows with the library.
             var li2o = CftRuntime.Symmetry.SymmetryFinder.Standardize(StructureSource.Enumerate(new[] { Path.Combine(Examples, "Li2O.cif") }).Single().Crystal!).Crystal;
@@ -97,6 +97,29 @@ public class FeaturizeCommandTests
             for (int k = 0; k < 6; k++) Assert.Equal(expected[k], float.Parse(fields[4 + k], System.Globalization.CultureInfo.InvariantCulture));
         }
         finally { File.Delete(output); }
+    }
+
+    [Fact]
+    public void Plain_features_are_every_atom_of_the_standard_cell_in_P1_with_its_pair_block()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-plain-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            string csv = Path.Combine(Examples, "perov_5_sample.csv");
+            Assert.Equal(0, CliRunner.Run("featurize", csv, "--out", Path.Combine(dir, "std.npz")).ExitCode);
+            Assert.Equal(0, CliRunner.Run("featurize", csv, "--out", Path.Combine(dir, "plain.npz"), "--plain").ExitCode);
+            string script = "import numpy as np, sys; a = np.load(sys.argv[1] + '/std.npz'); b = np.load(sys.argv[1] + '/plain.npz'); " +
+                            "n = np.diff(b['site_start']); m = np.diff(a['site_start']); " +
+                            "print(sorted(set(int(v) for v in b['space_group'])), int(b['multiplicity'].max()), int(n.sum()), int(a['multiplicity'].sum()), " +
+                            "b['pair'].shape[0] == int((n * n).sum()), a['pair'].shape[0] == int((m * m).sum()), b['pair'].shape[1], str(b['pair_layout'][0]), " +
+                            "bool(np.allclose(a['lattice'], b['lattice'])))";
+            var (exitCode, text) = TestData.RunPython(script, dir);
+            Assert.True(exitCode == 0, text);
+            // P1, multiplicity 1, one row per atom (20 × 5), pair blocks S_i² × 24 in both, the same standard cells.
+            Assert.Equal("[1] 1 100 100 True True 24 rbf-orbit/cutoff=6/R=24/width=0.25 True", text.Trim());
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     [Fact]
@@ -137,7 +160,7 @@ public class FeaturizeCommandTests
                 "C1 C 0.1 0.2 0.3 0.5\nC2 C 0.101 0.2 0.3 0.5\nO1 O 0.4 0.1 0.2 1\n");
             var (code, stdout, stderr) = CliRunner.Run("featurize", dir, "--out", Path.Combine(dir, "d.npz"));
             Assert.Equal(0, code);
-            Assert.Contains("featurized in the file's own standard setting P-1", stderr);
+            Assert.Contains("used the file's own standard setting P-1", stderr);
             Assert.Contains("1 structures, 3 sites", stdout);
         }
         finally { Directory.Delete(dir, true); }
