@@ -2,10 +2,10 @@
 # CftRuntime build tasks. Run with the pinned PowerShell tool:
 #   dotnet tool restore
 #   dotnet tool run pwsh ./build.ps1 <task>
-# Tasks: restore, build, test, publish, spacegroups, all (restore + build + test).
+# Tasks: restore, build, test, publish, examples, bench, train, spacegroups, all (restore + build + test).
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('restore', 'build', 'test', 'publish', 'spacegroups', 'all')]
+    [ValidateSet('restore', 'build', 'test', 'publish', 'examples', 'bench', 'train', 'spacegroups', 'all')]
     [string] $Task = 'all',
     [string] $Configuration = 'Release'
 )
@@ -27,6 +27,25 @@ function Publish {
     Invoke-Step 'publish libcft.so (NativeAOT)' { dotnet publish native/Cft.Native.csproj -c $Configuration -o artifacts/native }
     Write-Host "cft published to artifacts/cli/cft, libcft.so to artifacts/native (header: native/include/cft.h)"
 }
+function Examples {
+    # The C and Fortran examples against the published libcft.so, run on the shipped model.
+    Invoke-Step 'publish libcft.so (NativeAOT)' { dotnet publish native/Cft.Native.csproj -c $Configuration -o artifacts/native }
+    Invoke-Step 'gcc featurize.c' { gcc -Wall -Wextra -Werror -o artifacts/native/featurize native/examples/featurize.c -Inative/include -Lartifacts/native -lcft }
+    Invoke-Step 'gcc predict.c' { gcc -Wall -Wextra -Werror -o artifacts/native/predict native/examples/predict.c -Inative/include -Lartifacts/native -lcft }
+    Invoke-Step 'gfortran featurize.f90' { gfortran -Wall -J artifacts/native -o artifacts/native/featurize_f native/cft.f90 native/examples/featurize.f90 -Lartifacts/native -lcft }
+    $env:LD_LIBRARY_PATH = (Resolve-Path artifacts/native).Path
+    Invoke-Step 'run featurize (C)' { ./artifacts/native/featurize }
+    Invoke-Step 'run featurize (Fortran)' { ./artifacts/native/featurize_f }
+    Invoke-Step 'run predict (C)' { ./artifacts/native/predict models/perov_5-heat_ref.onnx }
+}
+function Bench {
+    # Every BenchmarkDotNet benchmark (tables in README); --job short as measured there.
+    Invoke-Step 'benchmarks' { dotnet run -c Release --project bench -- --filter '*' --job short }
+}
+function Train {
+    # Datasets, shipped models, ablations and zero-shot runs (Debian: apt-get install -y python3-torch python3-onnx libopenblas0-pthread python3-matplotlib).
+    Invoke-Step 'trainer/reproduce.sh' { bash trainer/reproduce.sh }
+}
 function SpaceGroups {
     # Regenerates spacegroups.json from spglib's database (Debian: apt-get install -y python3-spglib).
     Invoke-Step 'spacegroups.json' { /usr/bin/python3 tools/spacegroups/make_spacegroups.py > spacegroups.json }
@@ -37,6 +56,9 @@ switch ($Task) {
     'build' { Restore; Build }
     'test' { Restore; Build; Test }
     'publish' { Restore; Publish }
+    'examples' { Examples }
+    'bench' { Bench }
+    'train' { Train }
     'spacegroups' { SpaceGroups }
     'all' { Restore; Build; Test }
 }

@@ -125,16 +125,17 @@ public static unsafe class Exports
     }
 
     /// <summary>
-    /// <c>int cft_model_load(const char *model, cft_model **out)</c>: loads a model (.onnx path, or a shipped model's
-    /// name looked up in $CFT_MODELS) and checks it against the runtime's feature layout.
+    /// <c>int cft_model_open(const char *model, cft_model **out)</c>: opens a model: NULL for the default shipped model
+    /// (<see cref="CftPredictor.DefaultModelName"/>), a shipped model's name, or a .onnx path. The metadata is checked
+    /// against the runtime's feature layout.
     /// </summary>
-    [UnmanagedCallersOnly(EntryPoint = "cft_model_load")]
-    public static int CftModelLoad(byte* model, IntPtr* handle) => Guard(() =>
+    [UnmanagedCallersOnly(EntryPoint = "cft_model_open")]
+    public static int CftModelOpen(byte* model, IntPtr* handle) => Guard(() =>
     {
-        if (model == null || handle == null) return Fail(ErrorArgument, "model and out must not be NULL");
+        if (handle == null) return Fail(ErrorArgument, "out must not be NULL");
         *handle = IntPtr.Zero;
-        string name = Marshal.PtrToStringUTF8((IntPtr)model) ?? "";
-        if (name.Length == 0) return Fail(ErrorArgument, "model is empty: give a .onnx path or a model name");
+        string name = model == null ? CftPredictor.DefaultModelName : Marshal.PtrToStringUTF8((IntPtr)model) ?? "";
+        if (name.Length == 0) return Fail(ErrorArgument, "model is empty: give NULL (the default model), a model name or a .onnx path");
         CftPredictor predictor;
         try { predictor = CftPredictor.Load([name]); }
         catch (CftModelException e) { return Fail(ErrorModel, e.Message); }
@@ -144,45 +145,58 @@ public static unsafe class Exports
         return Ok;
     });
 
-    /// <summary><c>int cft_model_free(cft_model *model)</c>: releases a model; NULL is a no-op; an unknown or already freed handle is an error, not a crash.</summary>
-    [UnmanagedCallersOnly(EntryPoint = "cft_model_free")]
-    public static int CftModelFree(IntPtr handle) => Guard(() =>
+    /// <summary><c>int cft_model_close(cft_model *model)</c>: releases a model; NULL is a no-op; a handle that is not open (closed twice) is an error, not a crash.</summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_model_close")]
+    public static int CftModelClose(IntPtr handle) => Guard(() =>
     {
         if (handle == IntPtr.Zero) return Ok;
-        if (!Models.TryRemove((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not a loaded model (freed twice?)");
+        if (!Models.TryRemove((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not an open model (closed twice?)");
         m.Predictor.Dispose();
         Marshal.FreeCoTaskMem(m.Property);
         Marshal.FreeCoTaskMem(m.Unit);
         return Ok;
     });
 
-    /// <summary><c>int cft_model_info(const cft_model *model, const char **property, const char **unit)</c>: the predicted property and its unit (valid until cft_model_free).</summary>
+    /// <summary><c>int cft_model_info(const cft_model *model, const char **property, const char **unit)</c>: the predicted property and its unit (valid until cft_model_close).</summary>
     [UnmanagedCallersOnly(EntryPoint = "cft_model_info")]
     public static int CftModelInfo(IntPtr handle, IntPtr* property, IntPtr* unit) => Guard(() =>
     {
         if (property == null || unit == null) return Fail(ErrorArgument, "property and unit must not be NULL");
-        if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not a loaded model");
+        if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not an open model");
         (*property, *unit) = (m.Property, m.Unit);
         return Ok;
     });
 
     /// <summary>
-    /// <c>int cft_predict(const cft_model *model, int32_t space_group, const double lattice[9], int32_t n_sites,
-    /// const int32_t *atomic_numbers, const double *positions, double *value, int32_t *detected_group)</c>: the
-    /// model's prediction for one structure, given as for cft_featurize (space_group 0 = every atom of the cell,
-    /// standardised with spglib). detected_group may be NULL.
+    /// <c>int cft_predict(const cft_model *model, int32_t n_structures, const double *lattices, const int32_t *site_counts,
+    /// const int32_t *atomic_numbers, const double *positions, const int32_t *space_groups, double *values)</c>:
+    /// predictions for a batch of structures. Structure s has lattice lattices[9s..9s+8] (rows a, b, c, Å) and
+    /// site_counts[s] sites, stored one after another in atomic_numbers and positions (3 per site). space_groups
+    /// may be NULL (all 0): 0 = the sites are every atom of the cell and the group is detected (spglib); N = the
+    /// sites are the unique sites in the ITA standard setting of N. On failure nothing is written to values and
+    /// the message names the structure.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "cft_predict")]
-    public static int CftPredict(IntPtr handle, int spaceGroup, double* lattice, int nSites, int* atomicNumbers, double* positions, double* value, int* detectedGroup) => Guard(() =>
+    public static int CftPredict(IntPtr handle, int nStructures, double* lattices, int* siteCounts, int* atomicNumbers, double* positions, int* spaceGroups, double* values) => Guard(() =>
     {
-        if (value == null) return Fail(ErrorArgument, "value must not be NULL");
-        if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not a loaded model");
-        int code = Structure(spaceGroup, lattice, nSites, atomicNumbers, positions, out var crystal);
-        if (code != Ok) return code;
-        var result = m.Predictor.Predict(crystal!, outOfDomain: true);
-        if (result.Error is { } error) return Fail(ErrorSymmetry, error);
-        *value = result.Predictions[0].Value;
-        if (detectedGroup != null) *detectedGroup = result.SpaceGroup;
+        if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not an open model");
+        if (nStructures <= 0) return Fail(ErrorArgument, $"n_structures must be positive, got {nStructures}");
+        if (lattices == null || siteCounts == null || values == null) return Fail(ErrorArgument, "lattices, site_counts and values must not be NULL");
+        var crystals = new Crystal[nStructures];
+        long offset = 0;
+        for (int s = 0; s < nStructures; s++)
+        {
+            if (siteCounts[s] <= 0) return Fail(ErrorArgument, $"structure {s}: site_counts[{s}] must be positive, got {siteCounts[s]}");
+            int group = spaceGroups == null ? 0 : spaceGroups[s];
+            int code = Structure(group, lattices + 9L * s, siteCounts[s], atomicNumbers == null ? null : atomicNumbers + offset, positions == null ? null : positions + 3 * offset, out var crystal);
+            if (code != Ok) return Fail(code, $"structure {s}: {LastErrorText()}");
+            crystals[s] = crystal!;
+            offset += siteCounts[s];
+        }
+        var results = m.Predictor.Predict(crystals, 1, outOfDomain: true);
+        for (int s = 0; s < nStructures; s++)
+            if (results[s].Error is { } error) return Fail(ErrorSymmetry, $"structure {s}: {error}");
+        for (int s = 0; s < nStructures; s++) values[s] = results[s].Predictions[0].Value;
         return Ok;
     });
 
@@ -205,6 +219,8 @@ public static unsafe class Exports
         SetError(message);
         return code;
     }
+
+    private static string LastErrorText() => t_lastError == IntPtr.Zero ? "" : Marshal.PtrToStringUTF8(t_lastError) ?? "";
 
     private static void SetError(string message)
     {

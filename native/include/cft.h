@@ -38,24 +38,28 @@ int cft_group_find(const char *symbol, int32_t *number, int32_t *order);
 int cft_featurize(int32_t space_group, const double *lattice, int32_t n_sites, const int32_t *atomic_numbers,
                   const double *positions, float *out, int64_t out_capacity, int32_t *out_rows);
 
-/* A trained model (opaque). Load once, predict from any thread, free once. */
+/* A trained model (opaque). Open once, predict from any number of threads, close once. */
 typedef struct cft_model cft_model;
 
-/* Loads a model: a .onnx path, or a shipped model's name (e.g. "perov_5-heat_ref") looked up in $CFT_MODELS.
+/* Opens a model: NULL for the default shipped model (perov_5-heat_ref), a shipped model's name
+ * (e.g. "carbon_24-energy_per_atom"; looked up in $CFT_MODELS, else models/ beside the library), or a .onnx path.
  * The model's metadata is checked against the runtime's feature layout (CFT_ERROR_MODEL when it differs). */
-int cft_model_load(const char *model, cft_model **out);
+int cft_model_open(const char *model, cft_model **out);
 
-/* Releases a model. NULL is a no-op; a handle that is not loaded (e.g. freed twice) gives CFT_ERROR_ARGUMENT. */
-int cft_model_free(cft_model *model);
+/* Releases a model. NULL is a no-op; a handle that is not open (e.g. closed twice) gives CFT_ERROR_ARGUMENT. */
+int cft_model_close(cft_model *model);
 
-/* The model's property (e.g. "heat_ref") and unit (e.g. "eV/cell"); the strings live until cft_model_free. */
+/* The model's property (e.g. "heat_ref") and unit (e.g. "eV/cell"); the strings live until cft_model_close. */
 int cft_model_info(const cft_model *model, const char **property, const char **unit);
 
-/* The model's prediction for one structure, given as for cft_featurize (space_group 0: every atom of the cell,
- * standardised with spglib; N: unique sites in the ITA standard setting of N). *value is in the model's unit;
- * detected_group (may be NULL) receives the space group the model saw. */
-int cft_predict(const cft_model *model, int32_t space_group, const double *lattice, int32_t n_sites,
-                const int32_t *atomic_numbers, const double *positions, double *value, int32_t *detected_group);
+/* Predictions for n_structures structures, in the model's unit. Structure s: lattice = lattices[9s .. 9s+8]
+ * (rows a, b, c in Å), site_counts[s] sites stored one after another in atomic_numbers and positions
+ * (3 fractional coordinates per site). space_groups may be NULL (all 0). space_groups[s] = 0: the sites are
+ * every atom of the cell, the group is detected and the cell standardised (spglib); N: the sites are the
+ * unique sites in the ITA standard setting of N. On failure values is left untouched and cft_last_error()
+ * names the structure. */
+int cft_predict(const cft_model *model, int32_t n_structures, const double *lattices, const int32_t *site_counts,
+                const int32_t *atomic_numbers, const double *positions, const int32_t *space_groups, double *values);
 
 #ifdef __cplusplus
 }

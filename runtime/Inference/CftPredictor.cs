@@ -39,6 +39,9 @@ public sealed record StructurePrediction(string Id, Crystal? Structure, string H
 /// </summary>
 public sealed class CftPredictor : IDisposable
 {
+    /// <summary>The model used when none is named (the C ABI's <c>cft_model_open(NULL)</c>): formation energy of perovskites.</summary>
+    public const string DefaultModelName = "perov_5-heat_ref";
+
     /// <summary>Environment variable naming a folder of .onnx models that replaces the shipped ones.</summary>
     public const string ModelDirectoryVariable = "CFT_MODELS";
 

@@ -73,24 +73,26 @@ public class NativeAbiTests
             Assert.True(ccode == 0, coutput);
             Assert.Equal("abi ok", coutput.Trim());
 
-            // Model handles and cft_predict (native/examples/predict.c) agree with the managed predictor.
-            string model = Path.Combine(root, "models", "perov_5-heat_ref.onnx");
+            // Model handles and cft_predict (native/examples/predict.c) with the default model, found beside the
+            // published library with no configuration, agree with the managed predictor.
+            Assert.True(File.Exists(Path.Combine(dir, "models", CftRuntime.Inference.CftPredictor.DefaultModelName + ".onnx")), "the shipped models are published beside libcft.so");
             string pexe = Path.Combine(dir, "predict_c");
             var gccPredict = Run("gcc", $"-Wall -Wextra -Werror -o \"{pexe}\" native/examples/predict.c -Inative/include -L\"{dir}\" -lcft", root);
             Assert.True(gccPredict.Code == 0, gccPredict.Output);
-            var (pcode, poutput) = Run(pexe, $"\"{model}\"", dir, dir);
+            var (pcode, poutput) = Run(pexe, "", dir, dir);
             Assert.True(pcode == 0, poutput);
             var plines = poutput.Trim().Split('\n');
-            using var predictor = CftRuntime.Inference.CftPredictor.Load([model]);
+            using var predictor = CftRuntime.Inference.CftPredictor.Load([Path.Combine(root, "models", CftRuntime.Inference.CftPredictor.DefaultModelName + ".onnx")]);
             double a = 3.905;
             var srtio3 = new Crystal("SrTiO3", Lattice.FromParameters(a, a, a, 90, 90, 90), CrystalSymmetry.FromSetting(SpaceGroups.Standard(221)),
                 new[] { new Site(38, 0, 0, 0), new Site(22, 0.5, 0.5, 0.5), new Site(8, 0.5, 0.5, 0) });
             double expected = predictor.Predict(srtio3).Predictions[0].Value;
-            Assert.Equal(FormattableString.Invariant($"SrTiO3 heat_ref: {expected:F6} eV/cell (space group 221); from unique sites: {expected:F6} (status 0)"), plines[0]);
-            Assert.StartsWith("NULL lattice: status 1, ", plines[1]);
-            Assert.Equal("freed twice: status 1", plines[2]);
-            Assert.Equal("freed handle: status 1", plines[3]);
-            Assert.StartsWith("missing model: status 6, /nonexistent/model.onnx: model file not found", plines[4]);
+            Assert.Equal(FormattableString.Invariant($"SrTiO3 heat_ref: {expected:F6} eV/cell (every atom), {expected:F6} eV/cell (unique sites in Pm-3m)"), plines[0]);
+            Assert.StartsWith("NULL lattices: status 1, ", plines[1]);
+            Assert.Equal("negative site count: status 1, structure 1: site_counts[1] must be positive, got -1", plines[2]);
+            Assert.Equal("closed twice: status 1", plines[3]);
+            Assert.Equal("closed handle: status 1", plines[4]);
+            Assert.StartsWith("missing model: status 6, /nonexistent/model.onnx: model file not found", plines[5]);
         }
         finally { Directory.Delete(dir, true); }
     }
