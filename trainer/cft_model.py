@@ -100,6 +100,8 @@ class CftModel(nn.Module):
         self.readout = nn.Sequential(nn.Linear(d, d), nn.SiLU(), nn.Linear(d, outputs))
         self.register_buffer("target_mean", torch.tensor(float(target_mean)))
         self.register_buffer("target_std", torch.tensor(float(target_std)))
+        # 'gap' head: a structure is called a non-metal when its logit exceeds this (chosen on validation data).
+        self.register_buffer("threshold", torch.tensor(0.0))
 
     def raw(self, features, atomic_number, weight, lattice, pair=None):
         """Normalised outputs [B, 1 or 2] (before de-normalisation and gating)."""
@@ -119,5 +121,5 @@ class CftModel(nn.Module):
         out = self.raw(features, atomic_number, weight, lattice, pair)
         value = out[:, 0] * self.target_std + self.target_mean
         if self.head_kind == "gap":
-            value = torch.where(out[:, 1] > 0, torch.relu(value), torch.zeros_like(value))
+            value = torch.where(out[:, 1] > self.threshold, torch.relu(value), torch.zeros_like(value))
         return value

@@ -1,5 +1,5 @@
 /* ABI checks for libcft.so: every function with NULL/invalid arguments returns an error code and a message,
- * and 8 threads × 1000 cft_featurize calls equal the serial result. Prints "abi ok" and exits 0 on success.
+ * and 8 threads × 1000 cft_featurize calls, and 8 threads × 1000 cft_predict calls on one model, equal the serial results. Prints "abi ok" and exits 0 on success.
  * Build: gcc -Wall -Wextra -Werror -pthread abi_check.c -I../include -L<dir> -lcft */
 #include <pthread.h>
 #include <stdio.h>
@@ -14,6 +14,24 @@ static const double LATTICE[9] = { 5.64, 0, 0, 0, 5.64, 0, 0, 0, 5.64 };
 static const int32_t Z[2] = { 11, 17 };
 static const double X[6] = { 0.1, 0.2, 0.3, 0.5, 0.5, 0.5 };
 static float *serial;
+static cft_model *model;
+static double serial_prediction[2];
+/* Two structures of 2 sites: NaCl as unique sites of Fm-3m, and a P1 cell of Na and Cl given in P1 (no detection). */
+static const double LATTICES[18] = { 5.64, 0, 0, 0, 5.64, 0, 0, 0, 5.64, 5.64, 0, 0, 0, 5.64, 0, 0, 0, 5.64 };
+static const int32_t COUNTS[2] = { 2, 2 };
+static const int32_t Z4[4] = { 11, 17, 11, 17 };
+static const double X4[12] = { 0, 0, 0, 0.5, 0.5, 0.5, 0.1, 0.2, 0.3, 0.5, 0.5, 0.5 };
+static const int32_t GROUPS[2] = { 225, 1 };
+
+static void *predictor(void *arg) {
+    (void)arg;
+    for (int i = 0; i < 1000; i++) {
+        double values[2] = { 0, 0 };
+        if (cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, values) != CFT_OK) return (void *)1;
+        if (values[0] != serial_prediction[0] || values[1] != serial_prediction[1]) return (void *)1;
+    }
+    return NULL;
+}
 
 static void *worker(void *arg) {
     (void)arg;
@@ -71,6 +89,40 @@ int main(void) {
         pthread_join(threads[t], &result);
         CHECK(result == NULL, "8 threads x 1000 featurize calls equal the serial result");
     }
+
+    /* Models: misuse, then 8 threads x 1000 batched predictions on one model. */
+    double values[2] = { 0, 0 };
+    CHECK(cft_model_open(NULL, NULL) == CFT_ERROR_ARGUMENT, "model_open(NULL out)");
+    CHECK(cft_model_open("", &model) == CFT_ERROR_ARGUMENT && model == NULL, "model_open(empty)");
+    CHECK(cft_model_open("no-such-model", &model) == CFT_ERROR_MODEL && strstr(cft_last_error(), "no-such-model") != NULL, "model_open(unknown name)");
+    CHECK(cft_model_close(NULL) == CFT_OK, "model_close(NULL)");
+    CHECK(cft_predict(NULL, 2, LATTICES, COUNTS, Z4, X4, GROUPS, values) == CFT_ERROR_ARGUMENT, "predict(NULL model)");
+    CHECK(cft_model_open(NULL, &model) == CFT_OK && model != NULL, "model_open(default)");
+    const char *property = NULL, *unit = NULL;
+    CHECK(cft_model_info(model, NULL, &unit) == CFT_ERROR_ARGUMENT, "model_info(NULL property)");
+    CHECK(cft_model_info(model, &property, &unit) == CFT_OK && strlen(property) > 0 && strlen(unit) > 0, "model_info");
+    CHECK(cft_predict(model, 0, LATTICES, COUNTS, Z4, X4, GROUPS, values) == CFT_ERROR_ARGUMENT, "predict(0 structures)");
+    CHECK(cft_predict(model, -3, LATTICES, COUNTS, Z4, X4, GROUPS, values) == CFT_ERROR_ARGUMENT, "predict(negative structures)");
+    CHECK(cft_predict(model, 2, LATTICES, COUNTS, NULL, X4, GROUPS, values) == CFT_ERROR_ARGUMENT, "predict(NULL atomic numbers)");
+    CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, NULL, GROUPS, values) == CFT_ERROR_ARGUMENT, "predict(NULL positions)");
+    CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, NULL) == CFT_ERROR_ARGUMENT, "predict(NULL values)");
+    const int32_t bad_groups[2] = { 225, 999 };
+    CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, bad_groups, values) == CFT_ERROR_UNKNOWN_GROUP && strstr(cft_last_error(), "structure 1") != NULL, "predict(group 999)");
+    const double nan_x4[12] = { 0, 0, 0, 0.5, 0.5, 0.5, 0.1, 0.0 / 0.0, 0.3, 0.5, 0.5, 0.5 };
+    CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, nan_x4, GROUPS, values) == CFT_ERROR_ARGUMENT, "predict(NaN position)");
+    CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, serial_prediction) == CFT_OK, "predict");
+    double single = 0;
+    CHECK(cft_predict(model, 1, LATTICES + 9, COUNTS + 1, Z4 + 2, X4 + 6, GROUPS + 1, &single) == CFT_OK && single == serial_prediction[1], "a batch equals its members one by one");
+    for (int t = 0; t < 8; t++) CHECK(pthread_create(&threads[t], NULL, predictor, NULL) == 0, "pthread_create");
+    for (int t = 0; t < 8; t++) {
+        void *result = NULL;
+        pthread_join(threads[t], &result);
+        CHECK(result == NULL, "8 threads x 1000 predict calls on one model equal the serial result");
+    }
+    CHECK(cft_model_close(model) == CFT_OK, "model_close");
+    CHECK(cft_model_close(model) == CFT_ERROR_ARGUMENT, "model_close twice");
+    CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, values) == CFT_ERROR_ARGUMENT, "predict(closed model)");
+
     free(out);
     free(serial);
     printf("abi ok\n");

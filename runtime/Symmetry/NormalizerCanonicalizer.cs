@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using CftRuntime.Crystals;
@@ -91,6 +92,14 @@ internal static class NormalizerCanonicalizer
         return found.ToArray();
     });
 
+    /// <summary>The integer matrices with entries in {−1, 0, 1} and determinant 1, in a fixed order (computed once).</summary>
+    private static readonly int[][] ProperMatrices = Enumerable.Range(0, 19683).Select(code =>
+    {
+        var w = new int[9];
+        for (int i = 0, c = code; i < 9; i++, c /= 3) w[i] = c % 3 - 1;
+        return w;
+    }).Where(w => Det(w) == 1).ToArray();
+
     public static Site[] Canonicalize(Lattice lattice, SpaceGroupSetting setting, Site[] cell)
     {
         var group = GroupOf(setting);
@@ -102,12 +111,10 @@ internal static class NormalizerCanonicalizer
         double scale = Math.Max(metric[0], Math.Max(metric[4], metric[8]));
 
         var candidates = new List<(int[] W, int[] W24)>();
-        var w = new int[9];
-        for (int code = 0; code < 19683; code++)
+        foreach (var w in ProperMatrices)
         {
-            for (int i = 0, c = code; i < 9; i++, c /= 3) w[i] = c % 3 - 1;
-            if (Det(w) != 1 || !KeepsMetric(w, metric, scale)) continue;
-            foreach (var shift in ShiftsFor(setting.Index, group, w)) candidates.Add(((int[])w.Clone(), shift));
+            if (!KeepsMetric(w, metric, scale)) continue;
+            foreach (var shift in ShiftsFor(setting.Index, group, w)) candidates.Add((w, shift));
         }
 
         // Anchors along polar axes: the atoms of the rarest species (fewest atoms, then smallest Z and occupancy).

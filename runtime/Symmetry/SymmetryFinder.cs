@@ -42,6 +42,19 @@ public sealed class SymmetryNotFoundException(string message) : Exception(messag
 public static class SymmetryFinder
 {
     private static readonly object Gate = new();
+
+    /// <summary>Per IT number: whether spglib's default setting (the smallest Hall number of the type) is the catalogue's standard.</summary>
+    private static readonly bool[] SpglibDefaultIsStandard = BuildDefaultIsStandard();
+
+    private static bool[] BuildDefaultIsStandard()
+    {
+        var smallest = new int[231];
+        foreach (var s in SpaceGroups.All)
+            if (smallest[s.Number] == 0 || s.HallNumber < smallest[s.Number]) smallest[s.Number] = s.HallNumber;
+        var result = new bool[231];
+        for (int n = 1; n <= 230; n++) result[n] = SpaceGroups.Standard(n).HallNumber == smallest[n];
+        return result;
+    }
     private static readonly Lazy<string?> LoadError = new(() => SpglibNative.TryLoad(out string? e) ? null : e ?? "unknown error");
 
     /// <summary>Whether spglib's C library can be loaded.</summary>
@@ -85,11 +98,13 @@ public static class SymmetryFinder
         lock (Gate)
         {
             detected = Call(input.Id, lattice, positions, types, 0, toleranceAngstrom);
+            // spglib's own standard cell is in its default setting (the smallest Hall number of the type); a second
+            // call is needed only where the catalogue's standard differs (origin choice 2).
             var setting = SpaceGroups.Standard(detected.Number);
-            standard = Call(input.Id, lattice, positions, types, setting.HallNumber, toleranceAngstrom);
+            standard = SpglibDefaultIsStandard[detected.Number] ? detected : Call(input.Id, lattice, positions, types, setting.HallNumber, toleranceAngstrom);
         }
         var target = SpaceGroups.Standard(detected.Number);
-        if (standard.Number != detected.Number || standard.HallNumber != target.HallNumber)
+        if (standard != detected && (standard.Number != detected.Number || standard.HallNumber != target.HallNumber))
             throw new SymmetryNotFoundException($"{input.Id}: spglib standardised to Hall number {standard.HallNumber} (No. {standard.Number}), expected {target.HallNumber} (No. {detected.Number})");
 
         var rows = new double[9];
