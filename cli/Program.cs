@@ -17,6 +17,7 @@ public static class Program
         root.Subcommands.Add(BasisCommand.Create());
         root.Subcommands.Add(FeaturizeCommand.Create());
         root.Subcommands.Add(GroupsCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(SymmetryCommand.Create());
         var parse = root.Parse(args);

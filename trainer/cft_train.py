@@ -88,22 +88,16 @@ def raw_outputs(model, data, indices, zero, batch_size=256):
     return torch.cat(out)
 
 
-def validation_loss(model, data, indices, y_all, zero, head):
-    raw = raw_outputs(model, data, indices, zero)
-    y = torch.from_numpy(y_all[indices]).float()
-    with torch.no_grad():
-        return float(loss_from_raw(model, raw, y, head))
-
-
-def choose_threshold(model, data, indices, y_all, zero):
-    """The non-metal logit threshold with the lowest MAE on the given (validation) structures."""
+def threshold_mae(model, data, indices, y_all, zero):
+    """(threshold, MAE): the non-metal logit threshold with the lowest MAE on the given structures, and that MAE."""
     raw = raw_outputs(model, data, indices, zero).numpy()
     y = y_all[indices]
     gap = np.maximum(raw[:, 0] * float(model.target_std) + float(model.target_mean), 0)
     candidates = np.concatenate([[np.inf], np.sort(raw[:, 1])[::-1] - 1e-6])
     maes = [np.abs(np.where(raw[:, 1] > t, gap, 0) - y).mean() for t in candidates]
-    best = candidates[int(np.argmin(maes))]
-    return float(best) if np.isfinite(best) else float(raw[:, 1].max() + 1.0)
+    k = int(np.argmin(maes))
+    threshold = float(candidates[k]) if np.isfinite(candidates[k]) else float(raw[:, 1].max() + 1.0)
+    return threshold, float(maes[k])
 
 
 def metrics(y, p):
@@ -173,8 +167,9 @@ def main(argv=None):
             if args.max_steps and steps >= args.max_steps:
                 break
         val_mae = float(np.abs(predict(model, data, split["val"], zero) - y_all[split["val"]]).mean())
-        # The gated gap prediction is flat in the weights for long stretches (all zero at first): select on the loss.
-        score = validation_loss(model, data, split["val"], y_all, zero, args.head) if args.head == "gap" else val_mae
+        # The gated gap prediction is all zero until the classifier is confident: select on the validation MAE at
+        # the best non-metal threshold (the threshold the exported model will use).
+        score = threshold_mae(model, data, split["val"], y_all, zero)[1] if args.head == "gap" else val_mae
         scheduler.step(score)
         improved = score < best
         if improved:
@@ -189,7 +184,7 @@ def main(argv=None):
     model.load_state_dict(best_state)
     model.eval()
     if args.head == "gap":
-        model.threshold.fill_(choose_threshold(model, data, split["val"], y_all, zero))
+        model.threshold.fill_(threshold_mae(model, data, split["val"], y_all, zero)[0])
         print(f"cft_train: non-metal logit threshold {float(model.threshold):.3f} (lowest validation MAE)", flush=True)
 
     result = {"target": args.target, "unit": args.unit, "epochs": epoch, "steps": steps, "seconds": round(time.time() - started, 1),

@@ -18,38 +18,66 @@ public static class PredictCommand
     /// <summary>Output formats.</summary>
     public enum Format { Table, Csv, Json }
 
+    /// <summary>What to predict and how (the options of the command).</summary>
+    /// <param name="Models">Model names or paths; empty = the shipped models.</param>
+    /// <param name="Properties">Only models of these properties; empty = all.</param>
+    /// <param name="Format">Output format.</param>
+    /// <param name="ToleranceAngstrom">Symmetry tolerance.</param>
+    /// <param name="Standardize">Standardise with spglib.</param>
+    /// <param name="Jobs">Threads.</param>
+    /// <param name="BatchSize">Structures per model call.</param>
+    /// <param name="Shard">(index, count): predict only inputs whose position modulo count is index.</param>
+    /// <param name="Progress">Show a progress line on stderr.</param>
+    public sealed record Options(IReadOnlyList<string> Models, IReadOnlyList<string> Properties, Format Format = Format.Table,
+        double ToleranceAngstrom = Crystal.DefaultToleranceAngstrom, bool Standardize = true, int Jobs = 1, int BatchSize = 256,
+        (int Index, int Count) Shard = default, bool Progress = false);
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var paths = new Argument<string[]>("paths") { Description = "CIF or POSCAR files, folders (with id_prop.csv targets), or CSV files with a 'cif' column", Arity = ArgumentArity.OneOrMore };
         var models = new Option<string[]>("--model", "-m") { Description = "Model name (see 'cft models') or .onnx path; repeatable. Default: every shipped model whose training elements cover the structure", AllowMultipleArgumentsPerToken = true };
+        var properties = new Option<string[]>("--property", "-p") { Description = "Only the models of this property (e.g. heat_ref); repeatable", AllowMultipleArgumentsPerToken = true };
         var format = new Option<Format>("--format") { Description = "table, csv (id,property,value,unit,spacegroup,setting,target,model,in_domain) or json (one object per line)", DefaultValueFactory = _ => Format.Table };
         var tolerance = new Option<double>("--tolerance") { Description = "Symmetry tolerance in Å for standardisation", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
         var keep = new Option<bool>("--keep-setting") { Description = "Use each structure in the symmetry its file gives, without standardising it (spglib)" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Threads", DefaultValueFactory = _ => 1 };
         var batch = new Option<int>("--batch-size") { Description = "Structures per model call", DefaultValueFactory = _ => 256 };
+        var shard = new Option<string?>("--shard") { Description = "i/n: predict only inputs i, i+n, i+2n, … (0-based i), e.g. --shard $SLURM_ARRAY_TASK_ID/8 under a job array" };
         var species = SpeciesOption.Create();
-        var command = new Command("predict", "Predict properties with the trained Crystal Fourier Transformer models (ONNX Runtime)") { paths, models, format, tolerance, keep, jobs, batch, species };
-        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(models) ?? [], r.GetValue(format), Console.Out, Console.Error,
-            r.GetValue(tolerance), !r.GetValue(keep), r.GetValue(jobs), r.GetValue(batch), SpeciesOption.Parse(r.GetValue(species))));
+        var command = new Command("predict", "Predict properties with the trained Crystal Fourier Transformer models (ONNX Runtime)") { paths, models, properties, format, tolerance, keep, jobs, batch, shard, species };
+        command.SetAction(r => Run(r.GetValue(paths)!, new Options(r.GetValue(models) ?? [], r.GetValue(properties) ?? [], r.GetValue(format),
+            r.GetValue(tolerance), !r.GetValue(keep), r.GetValue(jobs), r.GetValue(batch), ParseShard(r.GetValue(shard)), !Console.IsErrorRedirected),
+            Console.Out, Console.Error, SpeciesOption.Parse(r.GetValue(species))));
         return command;
     }
 
+    /// <summary>Parses "i/n" (0 ≤ i &lt; n); default (0, 1).</summary>
+    public static (int Index, int Count) ParseShard(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return (0, 1);
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out int i) && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && i < n)
+            return (i, n);
+        throw new CliUsageException($"--shard '{text}': expected i/n with 0 ≤ i < n, e.g. 0/8");
+    }
+
     /// <summary>
-    /// Predicts every readable structure. Inputs that fail are reported on stderr (and as error objects with
+    /// Predicts every readable structure, streaming: inputs are read, predicted and written in chunks, so the number
+    /// of structures is not limited by memory. Inputs that fail are reported on stderr (and as error objects with
     /// --format json) and make the exit code 1. When the inputs carry the property (a CSV column or id_prop.csv),
     /// the mean absolute error is reported per property.
     /// </summary>
-    public static int Run(IReadOnlyList<string> paths, IReadOnlyList<string> modelNames, Format format, TextWriter stdout, TextWriter stderr,
-        double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, bool standardize = true, int jobs = 1, int batchSize = 256, IReadOnlyList<string>? poscarSpecies = null)
+    public static int Run(IReadOnlyList<string> paths, Options options, TextWriter stdout, TextWriter stderr, IReadOnlyList<string>? poscarSpecies = null)
     {
-        if (!(toleranceAngstrom > 0) || !double.IsFinite(toleranceAngstrom)) throw new CliUsageException($"--tolerance must be a positive length in Å, got {toleranceAngstrom.ToString(CultureInfo.InvariantCulture)}");
-        if (jobs < 1) throw new CliUsageException("--jobs must be at least 1");
-        if (batchSize < 1) throw new CliUsageException("--batch-size must be at least 1");
+        if (!(options.ToleranceAngstrom > 0) || !double.IsFinite(options.ToleranceAngstrom)) throw new CliUsageException($"--tolerance must be a positive length in Å, got {options.ToleranceAngstrom.ToString(CultureInfo.InvariantCulture)}");
+        if (options.Jobs < 1) throw new CliUsageException("--jobs must be at least 1");
+        if (options.BatchSize < 1) throw new CliUsageException("--batch-size must be at least 1");
+        var (shardIndex, shardCount) = options.Shard.Count == 0 ? (0, 1) : options.Shard;
         CftPredictor loaded;
         try
         {
-            loaded = modelNames.Count == 0 ? CftPredictor.LoadDefault() : CftPredictor.Load(modelNames);
+            loaded = options.Models.Count == 0 ? CftPredictor.LoadDefault() : CftPredictor.Load(options.Models);
         }
         catch (CftModelException e)
         {
@@ -57,69 +85,118 @@ public static class PredictCommand
         }
         using (loaded)
         {
-            var predictor = new CftPredictor(loaded.Models) { ToleranceAngstrom = toleranceAngstrom, Standardize = standardize, BatchSize = batchSize };
-            var records = StructureSource.Enumerate(paths, poscarSpecies).ToList();
-            int failed = 0;
-            var readable = records.Where(r => r.Crystal is not null).ToList();
-            var results = predictor.Predict(readable.Select(r => r.Crystal!).ToList(), jobs, outOfDomain: modelNames.Count > 0);
-            var byRecord = new Dictionary<StructureRecord, StructurePrediction>(ReferenceEqualityComparer.Instance);
-            for (int i = 0; i < readable.Count; i++) byRecord[readable[i]] = results[i];
-
-            var errors = new Dictionary<string, (double Sum, int Count, string Unit)>(StringComparer.Ordinal);
-            if (format == Format.Csv) stdout.WriteLine("id,property,value,unit,spacegroup,setting,target,model,in_domain");
-            var table = new List<string[]>();
-            foreach (var record in records)
+            var chosen = loaded.Models.Where(m => options.Properties.Count == 0 || options.Properties.Contains(m.Property, StringComparer.Ordinal)).ToList();
+            if (chosen.Count == 0)
+                throw new CliUsageException($"--property {string.Join(",", options.Properties)}: no model predicts it (models: {string.Join(", ", loaded.Models.Select(m => $"{m.Name} → {m.Property}"))})");
+            var predictor = new CftPredictor(chosen) { ToleranceAngstrom = options.ToleranceAngstrom, Standardize = options.Standardize, BatchSize = options.BatchSize };
+            var output = new Output(options.Format, stdout, stderr);
+            int chunkSize = Math.Max(options.BatchSize, 256) * options.Jobs;
+            var chunk = new List<StructureRecord>(chunkSize);
+            int done = 0;
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            long lastProgress = 0;
+            void Flush()
             {
-                string? error = record.Error;
-                StructurePrediction? result = null;
-                if (record.Crystal is not null)
+                var readable = chunk.Where(r => r.Crystal is not null).ToList();
+                var results = predictor.Predict(readable.Select(r => r.Crystal!).ToList(), options.Jobs, outOfDomain: options.Models.Count > 0);
+                var byRecord = new Dictionary<StructureRecord, StructurePrediction>(ReferenceEqualityComparer.Instance);
+                for (int i = 0; i < readable.Count; i++) byRecord[readable[i]] = results[i];
+                foreach (var record in chunk) output.Write(record, record.Crystal is null ? null : byRecord[record]);
+                done += chunk.Count;
+                chunk.Clear();
+            }
+            int position = 0;
+            foreach (var record in StructureSource.Enumerate(paths, poscarSpecies))
+            {
+                if (position++ % shardCount != shardIndex) continue;
+                chunk.Add(record);
+                if (chunk.Count == chunkSize) Flush();
+                if (options.Progress && clock.ElapsedMilliseconds - lastProgress > 250)
                 {
-                    result = byRecord[record];
-                    error = result.Error;
-                }
-                if (result is null || error is not null)
-                {
-                    failed++;
-                    stderr.WriteLine($"cft: {record.Id}: {StripId(record.Id, error ?? "unknown error")}");
-                    if (format == Format.Json) stdout.WriteLine(ErrorJson(record, error ?? "unknown error"));
-                    continue;
-                }
-                if (result.Note is { } note) stderr.WriteLine($"cft: {note}");
-                if (result.Predictions.Count == 0)
-                {
-                    var elements = string.Join(",", result.Structure!.Sites.Select(s => s.Element).Distinct());
-                    stderr.WriteLine($"cft: {record.Id}: no model was trained on all of its elements ({elements}); name one with --model to extrapolate");
-                }
-                foreach (var p in result.Predictions)
-                {
-                    double? target = TargetFor(record, p.Property, result.Predictions.Count);
-                    if (target is double t)
-                    {
-                        errors.TryGetValue(p.Property, out var e);
-                        errors[p.Property] = (e.Sum + Math.Abs(p.Value - t), e.Count + 1, p.Unit);
-                    }
-                    switch (format)
-                    {
-                        case Format.Csv:
-                            stdout.WriteLine(string.Join(",", Csv(record.Id), p.Property, G(p.Value), Csv(p.Unit), result.SpaceGroup.ToString(CultureInfo.InvariantCulture),
-                                Csv(result.Setting), target is double tv ? G(tv) : "", p.Model, p.InDomain ? "true" : "false"));
-                            break;
-                        case Format.Json:
-                            stdout.WriteLine(ResultJson(record, result, p, target));
-                            break;
-                        default:
-                            table.Add([record.Id, p.Property, G(p.Value) + (p.InDomain ? "" : " *"), p.Unit, $"{result.SpaceGroup} {result.HermannMauguin}", result.Setting, target is double tt ? G(tt) : ""]);
-                            break;
-                    }
+                    lastProgress = clock.ElapsedMilliseconds;
+                    stderr.Write(FormattableString.Invariant($"\rcft: {done + chunk.Count:N0} structures read, {done:N0} predicted, {done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0}/s "));
                 }
             }
-            if (format == Format.Table) WriteTable(stdout, table);
+            Flush();
+            if (options.Progress && lastProgress > 0) stderr.Write("\r" + new string(' ', 79) + "\r");
+            output.Finish();
+            return output.Failed > 0 ? 1 : 0;
+        }
+    }
+
+    /// <summary>Writes predictions as they come, in one format, and keeps the MAE sums.</summary>
+    private sealed class Output(Format format, TextWriter stdout, TextWriter stderr)
+    {
+        private readonly Dictionary<string, (double Sum, int Count, string Unit)> _errors = new(StringComparer.Ordinal);
+        private readonly string[] _header = ["id", "property", "value", "unit", "space group", "setting", "target"];
+        private int[]? _widths;
+        private bool _extrapolated, _started;
+
+        public int Failed { get; private set; }
+
+        public void Write(StructureRecord record, StructurePrediction? result)
+        {
+            if (!_started && format == Format.Csv) stdout.WriteLine("id,property,value,unit,spacegroup,setting,target,model,in_domain");
+            _started = true;
+            string? error = result is null ? record.Error : result.Error;
+            if (result is null || error is not null)
+            {
+                Failed++;
+                stderr.WriteLine($"cft: {record.Id}: {StripId(record.Id, error ?? "unknown error")}");
+                if (format == Format.Json) stdout.WriteLine(ErrorJson(record, error ?? "unknown error"));
+                return;
+            }
+            if (result.Note is { } note) stderr.WriteLine($"cft: {note}");
+            if (result.Predictions.Count == 0)
+            {
+                var elements = string.Join(",", result.Structure!.Sites.Select(s => s.Element).Distinct());
+                stderr.WriteLine($"cft: {record.Id}: no model was trained on all of its elements ({elements}); name one with --model to extrapolate");
+            }
+            foreach (var p in result.Predictions)
+            {
+                double? target = TargetFor(record, p.Property, result.Predictions.Count);
+                if (target is double t)
+                {
+                    _errors.TryGetValue(p.Property, out var e);
+                    _errors[p.Property] = (e.Sum + Math.Abs(p.Value - t), e.Count + 1, p.Unit);
+                }
+                switch (format)
+                {
+                    case Format.Csv:
+                        stdout.WriteLine(string.Join(",", Csv(record.Id), p.Property, G(p.Value), Csv(p.Unit), result.SpaceGroup.ToString(CultureInfo.InvariantCulture),
+                            Csv(result.Setting), target is double tv ? G(tv) : "", p.Model, p.InDomain ? "true" : "false"));
+                        break;
+                    case Format.Json:
+                        stdout.WriteLine(ResultJson(record, result, p, target));
+                        break;
+                    default:
+                        _extrapolated |= !p.InDomain;
+                        WriteRow([record.Id, p.Property, G(p.Value) + (p.InDomain ? "" : " *"), p.Unit, $"{result.SpaceGroup} {result.HermannMauguin}", result.Setting, target is double tt ? G(tt) : ""]);
+                        break;
+                }
+            }
+        }
+
+        private void WriteRow(string[] row)
+        {
+            if (_widths is null)
+            {
+                // Widths from the first row and the header, grown as needed (the table streams).
+                _widths = _header.Select((h, c) => Math.Max(h.Length, Math.Max(row[c].Length, c == 0 ? 12 : 0))).ToArray();
+                stdout.WriteLine(Line(_header));
+            }
+            for (int c = 0; c < row.Length; c++) _widths[c] = Math.Max(_widths[c], row[c].Length);
+            stdout.WriteLine(Line(row));
+        }
+
+        private string Line(string[] row) => string.Join("  ", row.Select((v, c) => v.PadRight(_widths![c]))).TrimEnd();
+
+        public void Finish()
+        {
             var summary = format == Format.Table ? stdout : stderr;
-            foreach (var (property, e) in errors.OrderBy(e => e.Key, StringComparer.Ordinal))
+            foreach (var (property, e) in _errors.OrderBy(e => e.Key, StringComparer.Ordinal))
                 summary.WriteLine(FormattableString.Invariant($"MAE {property}: {e.Sum / e.Count:G6} {e.Unit} over {e.Count} structures"));
-            if (format == Format.Table && table.Any(r => r[2].EndsWith(" *", StringComparison.Ordinal)))
-                stdout.WriteLine("* the structure has an element the model never saw in training: an extrapolation");
-            return failed > 0 ? 1 : 0;
+            if (_extrapolated) stdout.WriteLine("* the structure has an element the model never saw in training: an extrapolation");
         }
     }
 
@@ -129,14 +206,6 @@ public static class PredictCommand
         if (record.Targets.TryGetValue(property, out double v) && double.IsFinite(v)) return v;
         if (propertiesPredicted == 1 && record.Targets.Count == 1 && record.Targets.TryGetValue("value", out v) && double.IsFinite(v)) return v;
         return null;
-    }
-
-    private static void WriteTable(TextWriter w, List<string[]> rows)
-    {
-        string[] header = ["id", "property", "value", "unit", "space group", "setting", "target"];
-        var all = rows.Prepend(header).ToList();
-        var widths = Enumerable.Range(0, header.Length).Select(c => all.Max(r => r[c].Length)).ToArray();
-        foreach (var r in all) w.WriteLine(string.Join("  ", r.Select((v, c) => v.PadRight(widths[c]))).TrimEnd());
     }
 
     private static string G(double v) => v.ToString("G7", CultureInfo.InvariantCulture);

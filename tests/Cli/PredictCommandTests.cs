@@ -58,6 +58,45 @@ public class PredictCommandTests
     }
 
     [Fact]
+    public void Shards_partition_the_inputs_and_property_selects_models()
+    {
+        string csv = Path.Combine(Examples, "carbon_24_sample.csv");
+        var all = CliRunner.Run("predict", csv, "--format", "csv");
+        Assert.True(all.ExitCode == 0, all.Err);
+        var allRows = all.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
+        Assert.Equal(20, allRows.Count);
+        var union = new System.Collections.Generic.List<string>();
+        for (int i = 0; i < 3; i++)
+        {
+            var shard = CliRunner.Run("predict", csv, "--format", "csv", "--shard", $"{i}/3");
+            Assert.True(shard.ExitCode == 0, shard.Err);
+            union.AddRange(shard.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1));
+        }
+        Assert.Equal(allRows.OrderBy(r => r, StringComparer.Ordinal), union.OrderBy(r => r, StringComparer.Ordinal));
+        var perov = CliRunner.Run("predict", Path.Combine(Examples, "perov_5_sample.csv"), "--format", "csv", "--property", "heat_ref");
+        Assert.True(perov.ExitCode == 0, perov.Err);
+        Assert.All(perov.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1), r => Assert.Equal("heat_ref", r.Split(',')[1]));
+        Assert.Equal(2, CliRunner.Run("predict", csv, "--shard", "3/3").ExitCode);
+        Assert.Equal(2, CliRunner.Run("predict", csv, "--property", "band_gap_of_unicorns").ExitCode);
+    }
+
+    [Fact]
+    public void Models_lists_the_shipped_models_with_metadata()
+    {
+        var (code, output, error) = CliRunner.Run("models");
+        Assert.True(code == 0, error);
+        Assert.Contains("perov_5-heat_ref: heat_ref (eV/cell)", output);
+        Assert.Contains("carbon_24-energy_per_atom: energy_per_atom (eV/atom)", output);
+        Assert.Contains("test:     MAE", output);
+        (code, output, _) = CliRunner.Run("models", "--json");
+        Assert.Equal(0, code);
+        var objects = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(Directory.GetFiles(Path.Combine(TestData.RepositoryRoot, "models"), "*.onnx").Length, objects.Count);
+        Assert.All(objects, o => Assert.Equal("cft-cube-half/K=4/F=728", o.GetProperty("metadata").GetProperty("cft.layout").GetString()));
+        Assert.Equal(2, CliRunner.Run("models", "--dir", "/nonexistent").ExitCode);
+    }
+
+    [Fact]
     public void Unknown_models_and_bad_options_are_usage_errors()
     {
         var (code, _, error) = CliRunner.Run("predict", Examples, "--model", "no-such-model");

@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using CftRuntime.Crystals;
+using CftRuntime.Inference;
+
+namespace CftRuntime.Cli.Commands;
+
+/// <summary><c>cft models</c>: the shipped models (or those in a folder) and their metadata.</summary>
+public static class ModelsCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var dir = new Option<string?>("--dir") { Description = $"Folder of .onnx models (default: the shipped models, or ${CftPredictor.ModelDirectoryVariable})" };
+        var json = new Option<bool>("--json") { Description = "One JSON object per model with every metadata entry" };
+        var command = new Command("models", "List the trained models: property, unit, training data, elements, test metrics") { dir, json };
+        command.SetAction(r => Run(r.GetValue(dir), r.GetValue(json), Console.Out));
+        return command;
+    }
+
+    /// <summary>Lists the models; an unreadable or incompatible model is a usage error naming the file.</summary>
+    public static int Run(string? directory, bool json, TextWriter stdout)
+    {
+        IReadOnlyList<string> files;
+        try { files = CftPredictor.FindModels(directory); }
+        catch (CftModelException e) { throw new CliUsageException(e.Message); }
+        foreach (var file in files)
+        {
+            CftModel model;
+            try { model = CftModel.Load(file); }
+            catch (CftModelException e) { throw new CliUsageException(e.Message); }
+            using (model)
+            {
+                if (json)
+                {
+                    using var stream = new MemoryStream();
+                    using (var w = new Utf8JsonWriter(stream))
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("name", model.Name);
+                        w.WriteString("file", model.Path);
+                        w.WriteString("property", model.Property);
+                        w.WriteString("unit", model.Unit);
+                        w.WriteBoolean("pair_features", model.Pairs is not null);
+                        w.WriteStartObject("metadata");
+                        foreach (var (key, value) in model.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal)) w.WriteString(key, value);
+                        w.WriteEndObject();
+                        w.WriteEndObject();
+                    }
+                    stdout.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+                    continue;
+                }
+                stdout.WriteLine($"{model.Name}: {model.Property} ({model.Unit})");
+                stdout.WriteLine($"  data:     {model.Metadata.GetValueOrDefault("cft.data", "?")}");
+                stdout.WriteLine($"  split:    {model.Metadata.GetValueOrDefault("cft.split", "?")}");
+                stdout.WriteLine($"  elements: {string.Join(" ", model.Elements.OrderBy(z => z).Select(Elements.Symbol))}");
+                stdout.WriteLine($"  features: {model.Layout.Signature}{(model.Pairs is null ? "" : " + " + model.Pairs.Signature)}");
+                if (model.Metadata.TryGetValue("cft.metrics", out var metrics))
+                {
+                    using var doc = JsonDocument.Parse(metrics);
+                    if (doc.RootElement.TryGetProperty("test", out var test) && test.TryGetProperty("mae", out var mae))
+                        stdout.WriteLine(FormattableString.Invariant($"  test:     MAE {mae.GetDouble():G4} {model.Unit} over {test.GetProperty("count").GetInt32()} structures (training-mean baseline {doc.RootElement.GetProperty("baseline_train_mean_mae").GetDouble():G4})"));
+                }
+            }
+        }
+        return 0;
+    }
+}
