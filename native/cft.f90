@@ -4,8 +4,9 @@ module cft
   implicit none
   private
   public :: cft_feature_count, cft_group_find, cft_featurize, cft_version_string, cft_last_error_string
+  public :: cft_model_open, cft_model_open_default, cft_model_close, cft_predict
   integer(c_int), parameter, public :: CFT_OK = 0, CFT_ERROR_ARGUMENT = 1, CFT_ERROR_UNKNOWN_GROUP = 2, &
-       CFT_ERROR_BUFFER_TOO_SMALL = 3, CFT_ERROR_SYMMETRY = 4, CFT_ERROR_INTERNAL = 5
+       CFT_ERROR_BUFFER_TOO_SMALL = 3, CFT_ERROR_SYMMETRY = 4, CFT_ERROR_INTERNAL = 5, CFT_ERROR_MODEL = 6
 
   interface
      integer(c_int) function cft_feature_count(count) bind(c, name="cft_feature_count")
@@ -32,6 +33,36 @@ module cft
        integer(c_int32_t), intent(out) :: out_rows
      end function cft_featurize
 
+     !> Opens a model by name or .onnx path (NUL-terminated); model receives the handle.
+     integer(c_int) function cft_model_open(name, model) bind(c, name="cft_model_open")
+       import :: c_int, c_char, c_ptr
+       character(kind=c_char), dimension(*), intent(in) :: name
+       type(c_ptr), intent(out) :: model
+     end function cft_model_open
+
+     integer(c_int) function c_cft_model_open_null(name, model) bind(c, name="cft_model_open")
+       import :: c_int, c_ptr
+       type(c_ptr), value :: name
+       type(c_ptr), intent(out) :: model
+     end function c_cft_model_open_null
+
+     integer(c_int) function cft_model_close(model) bind(c, name="cft_model_close")
+       import :: c_int, c_ptr
+       type(c_ptr), value :: model
+     end function cft_model_close
+
+     ! lattices(9, n): rows a, b, c per structure; site_counts(n); atomic_numbers and positions(3, *) of all
+     ! structures one after another; space_groups(n) (0 = every atom of the cell, detected); values(n) out.
+     integer(c_int) function cft_predict(model, n_structures, lattices, site_counts, atomic_numbers, positions, &
+          space_groups, values) bind(c, name="cft_predict")
+       import :: c_int, c_int32_t, c_double, c_ptr
+       type(c_ptr), value :: model
+       integer(c_int32_t), value :: n_structures
+       real(c_double), dimension(*), intent(in) :: lattices, positions
+       integer(c_int32_t), dimension(*), intent(in) :: site_counts, atomic_numbers, space_groups
+       real(c_double), dimension(*), intent(out) :: values
+     end function cft_predict
+
      type(c_ptr) function c_cft_version() bind(c, name="cft_version")
        import :: c_ptr
      end function c_cft_version
@@ -47,6 +78,12 @@ module cft
   end interface
 
 contains
+
+  !> Opens the default shipped model (cft_model_open with NULL).
+  integer(c_int) function cft_model_open_default(model) result(status)
+    type(c_ptr), intent(out) :: model
+    status = c_cft_model_open_null(c_null_ptr, model)
+  end function cft_model_open_default
 
   !> The library version as a Fortran string.
   function cft_version_string() result(text)

@@ -10,7 +10,8 @@ def load(runs, name):
     if not os.path.exists(path):
         return None
     with open(path) as f:
-        return json.load(f)
+        m = json.load(f)
+    return m if "test" in m else None
 
 
 def mae(m, split="test"):
@@ -29,16 +30,19 @@ def main():
         zero = f"{m['baseline_always_zero_mae']:.4f}" if m.get("baseline_always_zero_mae") is not None else "—"
         print(f"| `{target}` | {m['unit']} | {mae(m)} | {m['baseline_train_mean_mae']:.4f} | {zero} | {m['test']['r2']:.3f} | {m['test']['count']} | {m['epochs']} |")
     print()
-    print("| target | CFT features | plain (P1) Fourier features | no positional features |")
-    print("|---|---|---|---|")
+    print("| target (test MAE) | CFT features + pair messages (shipped) | CFT features | plain (P1) Fourier features | no positional features | pair messages only |")
+    print("|---|---|---|---|---|---|")
     for name, target in shipped:
-        cells = [mae(load(runs, name)), mae(load(runs, f"ablation-{target}-plain")), mae(load(runs, f"ablation-{target}-none"))]
-        print(f"| `{target}` test MAE | " + " | ".join(cells) + " |")
+        cells = [mae(load(runs, name)), mae(load(runs, f"ablation-{target}-nopairs")), mae(load(runs, f"ablation-{target}-plain")),
+                 mae(load(runs, f"ablation-{target}-none")), mae(load(runs, f"ablation-{target}-pairsonly"))]
+        if all(c == "—" for c in cells[1:]):
+            continue
+        print(f"| `{target}` | " + " | ".join(cells) + " |")
     print()
     print("| zero-shot run | held-out groups | features | MAE on held-out groups (n) | MAE on seen groups, test split (n) |")
     print("|---|---|---|---|---|")
     for base in ["zeroshot-heat_ref-123", "zeroshot-heat_ref-221", "zeroshot-energy_per_atom"]:
-        for suffix, features in [("", "CFT"), ("-plain", "plain (P1)")]:
+        for suffix, features in [("-nopairs", "CFT"), ("-plain", "plain (P1)"), ("", "CFT + pair messages")]:
             m = load(runs, base + suffix)
             if not m:
                 continue

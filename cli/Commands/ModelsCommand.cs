@@ -59,7 +59,8 @@ public static class ModelsCommand
                 stdout.WriteLine($"  data:     {model.Metadata.GetValueOrDefault("cft.data", "?")}");
                 stdout.WriteLine($"  split:    {model.Metadata.GetValueOrDefault("cft.split", "?")}");
                 stdout.WriteLine($"  elements: {string.Join(" ", model.Elements.OrderBy(z => z).Select(Elements.Symbol))}");
-                stdout.WriteLine($"  features: {model.Layout.Signature}{(model.Pairs is null ? "" : " + " + model.Pairs.Signature)}");
+                string fourier = model.UsesFourierFeatures ? model.Layout.Signature : "no Fourier features";
+                stdout.WriteLine($"  features: {fourier}{(model.Pairs is null ? "" : " + " + model.Pairs.Signature)}");
                 if (model.Metadata.TryGetValue("cft.metrics", out var metrics))
                 {
                     using var doc = JsonDocument.Parse(metrics);

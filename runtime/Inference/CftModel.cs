@@ -34,6 +34,7 @@ public sealed class CftModel : IDisposable
         Property = metadata["cft.target"];
         Unit = metadata["cft.unit"];
         Pairs = session.InputMetadata.ContainsKey("pair") ? PairFeaturizer.Default : null;
+        UsesFourierFeatures = !(metadata.TryGetValue("cft.positional", out var positional) && positional == "none");
         _elements = metadata["cft.elements"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToHashSet();
     }
 
@@ -51,6 +52,11 @@ public sealed class CftModel : IDisposable
     public IReadOnlyDictionary<string, string> Metadata { get; }
     /// <summary>The pair features the model takes (its input 'pair'), or null for a model without pair input.</summary>
     public PairFeaturizer? Pairs { get; }
+    /// <summary>
+    /// False for a model trained without positional (Fourier) features (metadata <c>cft.positional</c> = none: it
+    /// saw zeros in that input, and is given zeros).
+    /// </summary>
+    public bool UsesFourierFeatures { get; }
     /// <summary>Atomic numbers present in the training data.</summary>
     public IReadOnlySet<int> Elements => _elements;
 
@@ -129,7 +135,7 @@ public sealed class CftModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.FeatureCount != Layout.FeatureCount) throw new ArgumentException($"input has {input.FeatureCount} features per site, the model takes {Layout.FeatureCount}", nameof(input));
-        using var features = OrtValue.CreateTensorValueFromMemory(input.Features, [input.Batch, input.Sites, input.FeatureCount]);
+        using var features = OrtValue.CreateTensorValueFromMemory(UsesFourierFeatures ? input.Features : new float[input.Features.Length], [input.Batch, input.Sites, input.FeatureCount]);
         using var atomic = OrtValue.CreateTensorValueFromMemory(input.AtomicNumber, [input.Batch, input.Sites]);
         using var weight = OrtValue.CreateTensorValueFromMemory(input.Weight, [input.Batch, input.Sites]);
         using var lattice = OrtValue.CreateTensorValueFromMemory(input.Lattice, [input.Batch, 3, 3]);

@@ -93,6 +93,14 @@ public class NativeAbiTests
             Assert.Equal("closed twice: status 1", plines[3]);
             Assert.Equal("closed handle: status 1", plines[4]);
             Assert.StartsWith("missing model: status 6, /nonexistent/model.onnx: model file not found", plines[5]);
+
+            // The same from Fortran (native/examples/predict.f90).
+            string pfexe = Path.Combine(dir, "predict_f");
+            var gfortranPredict = Run("gfortran", $"-Wall -J \"{dir}\" -o \"{pfexe}\" native/cft.f90 native/examples/predict.f90 -L\"{dir}\" -lcft", root);
+            Assert.True(gfortranPredict.Code == 0, gfortranPredict.Output);
+            var (pfcode, pfoutput) = Run(pfexe, "", dir, dir);
+            Assert.True(pfcode == 0, pfoutput);
+            Assert.Equal(FormattableString.Invariant($"SrTiO3 heat_ref: every atom {expected,9:F6}, unique sites {expected,9:F6}"), pfoutput.Trim());
         }
         finally { Directory.Delete(dir, true); }
     }
