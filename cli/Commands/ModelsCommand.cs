@@ -38,21 +38,18 @@ public static class ModelsCommand
             {
                 if (json)
                 {
-                    using var stream = new MemoryStream();
-                    using (var w = new Utf8JsonWriter(stream))
+                    stdout.WriteLine(JsonLine.Object(w =>
                     {
-                        w.WriteStartObject();
                         w.WriteString("name", model.Name);
                         w.WriteString("file", model.Path);
                         w.WriteString("property", model.Property);
                         w.WriteString("unit", model.Unit);
+                        w.WriteBoolean("fourier_features", model.UsesFourierFeatures);
                         w.WriteBoolean("pair_features", model.Pairs is not null);
                         w.WriteStartObject("metadata");
                         foreach (var (key, value) in model.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal)) w.WriteString(key, value);
                         w.WriteEndObject();
-                        w.WriteEndObject();
-                    }
-                    stdout.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+                    }));
                     continue;
                 }
                 stdout.WriteLine($"{model.Name}: {model.Property} ({model.Unit})");

@@ -143,7 +143,7 @@ public static class PredictCommand
             {
                 Failed++;
                 stderr.WriteLine($"cft: {record.Id}: {StripId(record.Id, error ?? "unknown error")}");
-                if (format == Format.Json) stdout.WriteLine(ErrorJson(record, error ?? "unknown error"));
+                if (format == Format.Json) stdout.WriteLine(JsonLine.Error(record, error ?? "unknown error"));
                 return;
             }
             if (result.Note is { } note) stderr.WriteLine($"cft: {note}");
@@ -214,40 +214,19 @@ public static class PredictCommand
 
     private static string StripId(string id, string message) => message.StartsWith(id + ": ", StringComparison.Ordinal) ? message[(id.Length + 2)..] : message;
 
-    private static string ResultJson(StructureRecord record, StructurePrediction result, Prediction p, double? target)
+    private static string ResultJson(StructureRecord record, StructurePrediction result, Prediction p, double? target) => JsonLine.Object(w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", record.Id);
-            w.WriteString("file", record.Source);
-            w.WriteString("property", p.Property);
-            w.WriteNumber("value", p.Value);
-            w.WriteString("unit", p.Unit);
-            w.WriteNumber("spacegroup", result.SpaceGroup);
-            w.WriteString("hm", result.HermannMauguin);
-            w.WriteString("setting", result.Setting);
-            if (target is double t) w.WriteNumber("target", t);
-            w.WriteString("model", p.Model);
-            w.WriteBoolean("in_domain", p.InDomain);
-            if (result.Note is { } note) w.WriteString("note", note);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static string ErrorJson(StructureRecord record, string error)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteString("id", record.Id);
-            w.WriteString("file", record.Source);
-            w.WriteString("error", error);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+        w.WriteString("id", record.Id);
+        w.WriteString("file", record.Source);
+        w.WriteString("property", p.Property);
+        w.WriteNumber("value", p.Value);
+        w.WriteString("unit", p.Unit);
+        w.WriteNumber("spacegroup", result.SpaceGroup);
+        w.WriteString("hm", result.HermannMauguin);
+        w.WriteString("setting", result.Setting);
+        if (target is double t) w.WriteNumber("target", t);
+        w.WriteString("model", p.Model);
+        w.WriteBoolean("in_domain", p.InDomain);
+        if (result.Note is { } note) w.WriteString("note", note);
+    });
 }

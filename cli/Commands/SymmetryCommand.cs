@@ -57,7 +57,7 @@ public static class SymmetryCommand
             if (crystal is null)
             {
                 failed++;
-                if (json) stdout.WriteLine(ErrorJson(record, error ?? "unknown error"));
+                if (json) stdout.WriteLine(JsonLine.Error(record, error ?? "unknown error"));
                 else stderr.WriteLine($"cft: {record.Id}: {error}");
                 continue;
             }
@@ -80,7 +80,7 @@ public static class SymmetryCommand
     private static string ResultJson(StructureRecord record, Crystal crystal, string hm)
     {
         var setting = crystal.Symmetry.Setting!.Value;
-        return Json(w =>
+        return JsonLine.Object(w =>
         {
             w.WriteString("id", record.Id);
             w.WriteString("file", record.Source);
@@ -107,22 +107,5 @@ public static class SymmetryCommand
         });
     }
 
-    private static string ErrorJson(StructureRecord record, string error) => Json(w =>
-    {
-        w.WriteString("id", record.Id);
-        w.WriteString("file", record.Source);
-        w.WriteString("error", error);
-    });
 
-    private static string Json(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
 }
