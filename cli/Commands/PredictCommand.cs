@@ -182,7 +182,8 @@ public static class PredictCommand
             if (_widths is null)
             {
                 // Widths from the first row and the header, grown as needed (the table streams).
-                _widths = _header.Select((h, c) => Math.Max(h.Length, Math.Max(row[c].Length, c == 0 ? 12 : 0))).ToArray();
+                // Room for a longer id and for the " *" extrapolation mark in the value column.
+                _widths = _header.Select((h, c) => Math.Max(h.Length, Math.Max(row[c].Length + (c == 2 ? 2 : 0), c == 0 ? 12 : 0))).ToArray();
                 stdout.WriteLine(Line(_header));
             }
             for (int c = 0; c < row.Length; c++) _widths[c] = Math.Max(_widths[c], row[c].Length);
