@@ -18,6 +18,8 @@ class FeaturizedDataset:
             self.weight = (d["multiplicity"] * d["occupancy"]).astype(np.float32)
             self.lattice = d["lattice"].astype(np.float32)
             self.space_group = d["space_group"].astype(np.int64)
+            # The group of the standardised structure (differs from space_group for `featurize --plain`, which is P1).
+            self.standard_space_group = d["standard_space_group"].astype(np.int64) if "standard_space_group" in d.files else self.space_group
             self.ids = [str(s) for s in d["ids"]]
             self.layout = str(d["layout"][0])
             self.frequencies = d["frequencies"].astype(np.int32)

@@ -127,7 +127,7 @@ def main(argv=None):
     for i in range(count):
         if not math.isfinite(y_all[i]):
             continue
-        split["unseen" if data.space_group[i] in held_out else split_of(data.ids[i], args.split_seed)].append(i)
+        split["unseen" if data.standard_space_group[i] in held_out else split_of(data.ids[i], args.split_seed)].append(i)
     if not split["train"] or not split["val"]:
         sys.exit(f"cft_train: {args.data}: too few labelled structures to split ({count})")
     y_train = y_all[split["train"]]

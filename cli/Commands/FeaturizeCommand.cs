@@ -39,6 +39,7 @@ public static class FeaturizeCommand
         if (jobs < 1) throw new CliUsageException("--jobs must be at least 1");
         var crystals = new List<Crystal>();
         var targets = new List<IReadOnlyDictionary<string, double>>();
+        var standardGroups = new List<int>(); // the standardised structure's group (with --plain, space_group is 1)
         int failed = 0;
         foreach (var record in StructureSource.Enumerate(paths, poscarSpecies))
         {
@@ -54,6 +55,7 @@ public static class FeaturizeCommand
                 var prepared = SymmetryFinder.Prepare(record.Crystal, toleranceAngstrom, standardize);
                 if (prepared.Note is { } note) stderr.WriteLine($"cft: {note}");
                 crystals.Add(plain ? AsP1(prepared.Crystal, toleranceAngstrom) : prepared.Crystal);
+                standardGroups.Add(prepared.Crystal.Symmetry.Number);
                 targets.Add(record.Targets);
             }
             catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
@@ -107,6 +109,7 @@ public static class FeaturizeCommand
                 ("positions", NpyArray.Float64(all.SelectMany(s => new[] { s.X, s.Y, s.Z }).ToArray(), sites, 3)),
                 ("ids", NpyArray.Strings(crystals.Select(c => c.Id).ToList())),
                 ("space_group", NpyArray.Int32(crystals.Select(c => c.Symmetry.Number).ToArray(), crystals.Count)),
+                ("standard_space_group", NpyArray.Int32(standardGroups.ToArray(), crystals.Count)),
                 ("setting", NpyArray.Strings(crystals.Select(c => c.Symmetry.Setting?.Symbol ?? "custom").ToList())),
                 ("lattice", NpyArray.Float64(lattices, crystals.Count, 3, 3)),
                 ("frequencies", NpyArray.Int32(frequencies, featurizer.Layout.FrequencyCount, 3)),

@@ -113,11 +113,12 @@ public class FeaturizeCommandTests
                             "n = np.diff(b['site_start']); m = np.diff(a['site_start']); " +
                             "print(sorted(set(int(v) for v in b['space_group'])), int(b['multiplicity'].max()), int(n.sum()), int(a['multiplicity'].sum()), " +
                             "b['pair'].shape[0] == int((n * n).sum()), a['pair'].shape[0] == int((m * m).sum()), b['pair'].shape[1], str(b['pair_layout'][0]), " +
-                            "bool(np.allclose(a['lattice'], b['lattice'])))";
+                            "bool(np.allclose(a['lattice'], b['lattice'])), bool((b['standard_space_group'] == a['space_group']).all()), bool((a['standard_space_group'] == a['space_group']).all()))";
             var (exitCode, text) = TestData.RunPython(script, dir);
             Assert.True(exitCode == 0, text);
-            // P1, multiplicity 1, one row per atom (20 × 5), pair blocks S_i² × 24 in both, the same standard cells.
-            Assert.Equal("[1] 1 100 100 True True 24 rbf-orbit/cutoff=6/R=24/width=0.25 True", text.Trim());
+            // P1, multiplicity 1, one row per atom (20 × 5), pair blocks S_i² × 24 in both, the same standard cells,
+            // and standard_space_group keeps the standardised group (what zero-shot splits hold out).
+            Assert.Equal("[1] 1 100 100 True True 24 rbf-orbit/cutoff=6/R=24/width=0.25 True True True", text.Trim());
         }
         finally { Directory.Delete(dir, true); }
     }
