@@ -119,6 +119,11 @@ public static class PredictCommand
             }
             Flush();
             if (options.Progress && lastProgress > 0) stderr.Write("\r" + new string(' ', 79) + "\r");
+            if (position == 0)
+            {
+                stderr.WriteLine($"cft: no structures found in {string.Join(", ", paths)}");
+                return 1;
+            }
             output.Finish();
             return output.Failed > 0 ? 1 : 0;
         }

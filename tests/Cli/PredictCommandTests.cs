@@ -103,6 +103,15 @@ public class PredictCommandTests
         Assert.Equal(2, code);
         Assert.Contains("no-such-model", error);
         Assert.Contains("known:", error);
+        string empty = Path.Combine(Path.GetTempPath(), $"cft-empty-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(empty);
+        try
+        {
+            (code, _, error) = CliRunner.Run("predict", empty);
+            Assert.Equal(1, code);
+            Assert.Contains("no structures found", error);
+        }
+        finally { Directory.Delete(empty); }
         (code, _, error) = CliRunner.Run("predict", Examples, "--batch-size", "0");
         Assert.Equal(2, code);
         Assert.Contains("--batch-size", error);
