@@ -156,8 +156,8 @@ public sealed class CftPredictor : IDisposable
         for (int k = 0; k < values.Length; k++) values[k] = [];
         foreach (var model in Models)
         {
-            var chosen = Enumerable.Range(0, structures.Length)
-                .Where(k => outOfDomain || model.Covers(structures[k].Sites.Select(s => s.AtomicNumber))).ToArray();
+            var covered = structures.Select(c => model.Covers(c.Sites.Select(s => s.AtomicNumber))).ToArray();
+            var chosen = Enumerable.Range(0, structures.Length).Where(k => outOfDomain || covered[k]).ToArray();
             var chunks = chosen.Chunk(Math.Max(1, BatchSize)).ToArray();
             var results = new float[chunks.Length][];
             Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, c =>
@@ -170,7 +170,7 @@ public sealed class CftPredictor : IDisposable
                 for (int j = 0; j < chunks[c].Length; j++)
                 {
                     int k = chunks[c][j];
-                    values[k].Add(new Prediction(model.Property, results[c][j], model.Unit, model.Name, model.Covers(structures[k].Sites.Select(s => s.AtomicNumber))));
+                    values[k].Add(new Prediction(model.Property, results[c][j], model.Unit, model.Name, covered[k]));
                 }
         }
 
