@@ -28,6 +28,7 @@ public static class BasisCommand
         var eval = new Command("eval", "Print S_h(x) for every (h, x): 'h k l x y z Re Im'") { evalGroup, hkl, x };
         eval.SetAction(r => Evaluate(r.GetValue(evalGroup)!, r.GetValue(hkl)!, r.GetValue(x)!, Console.Out));
         basis.Subcommands.Add(eval);
+        basis.Subcommands.Add(BasisPlotCommand.Create());
         return basis;
     }
 
@@ -80,13 +81,13 @@ public static class BasisCommand
 
     private static string R(double v) => v.ToString("G17", CultureInfo.InvariantCulture);
 
-    private static SpaceGroupSetting Resolve(string group)
+    internal static SpaceGroupSetting Resolve(string group)
     {
         if (SpaceGroups.TryFind(group, out var s)) return s;
         throw new CliUsageException($"unknown space group '{group}': expected an IT number 1..230, NUMBER:SETTING (227:1, 166:R), a Hermann–Mauguin symbol (P2_1/c, Fd-3m:1, R-3m:H) or a Hall symbol (-P 2ybc); 'cft basis --group all' lists every setting");
     }
 
-    private static T[] ParseTriple<T>(string text, string option, Func<string, T> parse)
+    internal static T[] ParseTriple<T>(string text, string option, Func<string, T> parse)
     {
         var parts = text.Split(',');
         if (parts.Length != 3) throw new CliUsageException($"{option} expects three comma-separated numbers such as 1,0,-2; got '{text}'");
