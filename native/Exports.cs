@@ -89,6 +89,105 @@ public static unsafe class Exports
         return Ok;
     });
 
+    /// <summary>
+    /// <c>int cft_basis_size(const char *group, int32_t *n_orbits, int32_t *n_members, int32_t *n_extinct, int32_t *phase_denominator)</c>:
+    /// the size of a setting's compiled basis (cutoff K): non-extinct orbits, their members in all, extinct frequencies,
+    /// and the denominator N shared by every phase of the setting.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_basis_size")]
+    public static int CftBasisSize(byte* group, int* nOrbits, int* nMembers, int* nExtinct, int* phaseDenominator) => Guard(() =>
+    {
+        if (nOrbits == null || nMembers == null || nExtinct == null || phaseDenominator == null)
+            return Fail(ErrorArgument, "n_orbits, n_members, n_extinct and phase_denominator must not be NULL");
+        int code = FindGroup(group, out var setting);
+        if (code != Ok) return code;
+        var table = setting.Basis;
+        var (orbits, members, extinct) = Count(table);
+        (*nOrbits, *nMembers, *nExtinct, *phaseDenominator) = (orbits, members, extinct, table.PhaseDenominator);
+        return Ok;
+    });
+
+    /// <summary>
+    /// <c>int cft_basis_table(const char *group, int32_t *orbit_start, int32_t orbit_start_capacity, int32_t *hkl, int32_t *phase,
+    /// int32_t member_capacity, int32_t *extinct, int32_t extinct_capacity)</c>: the compiled basis of a setting. Orbit o's members
+    /// are orbit_start[o] .. orbit_start[o+1]−1; member m has frequency hkl[3m..3m+2] and phase[m], S_{h_m} = exp(2πi phase[m]/N) S_{h_first}.
+    /// extinct receives 3 ints per extinct frequency. Capacities count entries (orbit_start ints, members, extinct frequencies);
+    /// extinct may be NULL when not wanted.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_basis_table")]
+    public static int CftBasisTable(byte* group, int* orbitStart, int orbitStartCapacity, int* hkl, int* phase, int memberCapacity, int* extinct, int extinctCapacity) => Guard(() =>
+    {
+        if (orbitStartCapacity < 0 || memberCapacity < 0 || extinctCapacity < 0) return Fail(ErrorArgument, "capacities must not be negative");
+        int code = FindGroup(group, out var setting);
+        if (code != Ok) return code;
+        var table = setting.Basis;
+        var (orbits, members, extinctCount) = Count(table);
+        if (orbitStart == null || hkl == null || phase == null) return Fail(ErrorArgument, "orbit_start, hkl and phase must not be NULL (extinct may be NULL)");
+        if (orbitStartCapacity < orbits + 1 || memberCapacity < members || (extinct != null && extinctCapacity < extinctCount))
+            return Fail(ErrorBufferTooSmall, $"{setting.HermannMauguin} needs orbit_start_capacity ≥ {orbits + 1}, member_capacity ≥ {members}, extinct_capacity ≥ {extinctCount} (or extinct = NULL); got {orbitStartCapacity}, {memberCapacity}, {extinctCapacity}");
+        int o = 0, m = 0;
+        for (int orbit = 0; orbit < table.OrbitCount; orbit++)
+        {
+            if (table.IsExtinct(orbit)) continue;
+            orbitStart[o++] = m;
+            var ms = table.Members(orbit);
+            var ps = table.Phases(orbit);
+            for (int i = 0; i < ms.Length; i++, m++)
+            {
+                for (int axis = 0; axis < 3; axis++) hkl[3 * m + axis] = FrequencyTable.Component(ms[i], axis);
+                phase[m] = ps[i];
+            }
+        }
+        orbitStart[o] = m;
+        if (extinct != null)
+        {
+            var description = CftRuntime.Basis.BasisDescription.FromTable(table);
+            for (int e = 0; e < description.Extinct.Count; e++)
+                (extinct[3 * e], extinct[3 * e + 1], extinct[3 * e + 2]) = description.Extinct[e];
+        }
+        return Ok;
+    });
+
+    /// <summary>
+    /// <c>int cft_basis_evaluate(const char *group, int32_t h, int32_t k, int32_t l, int32_t n_points, const double *points, double *out)</c>:
+    /// S_h(x) = (1/|G|) Σ_g exp(2πi h·(A_g x + t_g)) at n_points fractional points (3 doubles each), for any integer h;
+    /// out receives (Re, Im) per point.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_basis_evaluate")]
+    public static int CftBasisEvaluate(byte* group, int h, int k, int l, int nPoints, double* points, double* output) => Guard(() =>
+    {
+        if (nPoints < 0) return Fail(ErrorArgument, $"n_points must not be negative, got {nPoints}");
+        if (points == null || output == null) return Fail(ErrorArgument, "points and out must not be NULL");
+        const int Limit = 1 << 20;
+        if (Math.Abs((long)h) > Limit || Math.Abs((long)k) > Limit || Math.Abs((long)l) > Limit) return Fail(ErrorArgument, $"|h|, |k|, |l| must be at most {Limit}");
+        int code = FindGroup(group, out var setting);
+        if (code != Ok) return code;
+        var wave = CftRuntime.Basis.PlaneWaveExpansion.Create(setting, h, k, l);
+        for (int p = 0; p < nPoints; p++)
+        {
+            var v = wave.Evaluate(points[3 * p], points[3 * p + 1], points[3 * p + 2]);
+            output[2 * p] = v.Real;
+            output[2 * p + 1] = v.Imaginary;
+        }
+        return Ok;
+    });
+
+    private static int FindGroup(byte* group, out SpaceGroupSetting setting)
+    {
+        setting = default;
+        if (group == null) return Fail(ErrorArgument, "group must not be NULL");
+        string text = Marshal.PtrToStringUTF8((IntPtr)group) ?? "";
+        return SpaceGroups.TryFind(text, out setting) ? Ok : Fail(ErrorUnknownGroup, $"unknown space group '{text}'");
+    }
+
+    private static (int Orbits, int Members, int Extinct) Count(OrbitTable table)
+    {
+        int members = 0;
+        for (int o = 0; o < table.OrbitCount; o++)
+            if (!table.IsExtinct(o)) members += table.Members(o).Length;
+        return (table.NonExtinctOrbitCount, members, table.ClosureSize - members);
+    }
+
     /// <summary>The structure of a cft_featurize/cft_predict call: P1 (every atom) for space_group 0, else unique sites in N's standard setting.</summary>
     private static int Structure(int spaceGroup, double* lattice, int nSites, int* atomicNumbers, double* positions, out Crystal? crystal)
     {

@@ -5,6 +5,7 @@ module cft
   private
   public :: cft_feature_count, cft_group_find, cft_featurize, cft_version_string, cft_last_error_string
   public :: cft_model_open, cft_model_open_default, cft_model_close, cft_predict
+  public :: cft_basis_size, cft_basis_table, cft_basis_evaluate
   integer(c_int), parameter, public :: CFT_OK = 0, CFT_ERROR_ARGUMENT = 1, CFT_ERROR_UNKNOWN_GROUP = 2, &
        CFT_ERROR_BUFFER_TOO_SMALL = 3, CFT_ERROR_SYMMETRY = 4, CFT_ERROR_INTERNAL = 5, CFT_ERROR_MODEL = 6
 
@@ -62,6 +63,33 @@ module cft
        integer(c_int32_t), dimension(*), intent(in) :: site_counts, atomic_numbers, space_groups
        real(c_double), dimension(*), intent(out) :: values
      end function cft_predict
+
+     !> Size of a setting's compiled basis: non-extinct orbits, their members, extinct frequencies, phase denominator N.
+     integer(c_int) function cft_basis_size(group, n_orbits, n_members, n_extinct, phase_denominator) &
+          bind(c, name="cft_basis_size")
+       import :: c_int, c_int32_t, c_char
+       character(kind=c_char), dimension(*), intent(in) :: group
+       integer(c_int32_t), intent(out) :: n_orbits, n_members, n_extinct, phase_denominator
+     end function cft_basis_size
+
+     !> The basis table: orbit_start(n_orbits+1) (0-based member offsets), hkl(3, n_members), phase(n_members)
+     !> (S_member = exp(2 pi i phase/N) S_first), extinct(3, n_extinct). Capacities count entries.
+     integer(c_int) function cft_basis_table(group, orbit_start, orbit_start_capacity, hkl, phase, member_capacity, &
+          extinct, extinct_capacity) bind(c, name="cft_basis_table")
+       import :: c_int, c_int32_t, c_char
+       character(kind=c_char), dimension(*), intent(in) :: group
+       integer(c_int32_t), dimension(*), intent(out) :: orbit_start, hkl, phase, extinct
+       integer(c_int32_t), value :: orbit_start_capacity, member_capacity, extinct_capacity
+     end function cft_basis_table
+
+     !> S_h at n_points fractional points points(3, n_points); out(2, n_points) receives (Re, Im).
+     integer(c_int) function cft_basis_evaluate(group, h, k, l, n_points, points, out) bind(c, name="cft_basis_evaluate")
+       import :: c_int, c_int32_t, c_char, c_double
+       character(kind=c_char), dimension(*), intent(in) :: group
+       integer(c_int32_t), value :: h, k, l, n_points
+       real(c_double), dimension(*), intent(in) :: points
+       real(c_double), dimension(*), intent(out) :: out
+     end function cft_basis_evaluate
 
      type(c_ptr) function c_cft_version() bind(c, name="cft_version")
        import :: c_ptr

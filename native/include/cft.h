@@ -38,6 +38,22 @@ int cft_group_find(const char *symbol, int32_t *number, int32_t *order);
 int cft_featurize(int32_t space_group, const double *lattice, int32_t n_sites, const int32_t *atomic_numbers,
                   const double *positions, float *out, int64_t out_capacity, int32_t *out_rows);
 
+/* The symmetry-adapted basis of a space-group setting (group as in cft_group_find: "227", "Fd-3m:1", "-P 2ybc", ...)
+ * at the compiled cutoff K: non-extinct orbits (canonical order, as `cft basis` prints them), their members in all,
+ * the extinct frequencies (systematic absences) of the closure, and the denominator N shared by the setting's phases. */
+int cft_basis_size(const char *group, int32_t *n_orbits, int32_t *n_members, int32_t *n_extinct, int32_t *phase_denominator);
+
+/* The basis table. Orbit o has members orbit_start[o] .. orbit_start[o+1]-1 (orbit_start: n_orbits + 1 entries);
+ * member m has frequency hkl[3m .. 3m+2] and phase[m]: S_{h_m} = exp(2 pi i phase[m] / N) S_{h_first}.
+ * extinct (may be NULL) receives 3 ints per extinct frequency. Capacities count entries: orbit_start ints, members,
+ * extinct frequencies; too small gives CFT_ERROR_BUFFER_TOO_SMALL (sizes from cft_basis_size). */
+int cft_basis_table(const char *group, int32_t *orbit_start, int32_t orbit_start_capacity, int32_t *hkl, int32_t *phase,
+                    int32_t member_capacity, int32_t *extinct, int32_t extinct_capacity);
+
+/* S_h(x) = (1/|G|) sum_g exp(2 pi i h.(A_g x + t_g)) for any integer h (|h_i| <= 2^20) at n_points fractional
+ * points (points: 3 doubles each); out: 2 doubles (Re, Im) per point. */
+int cft_basis_evaluate(const char *group, int32_t h, int32_t k, int32_t l, int32_t n_points, const double *points, double *out);
+
 /* A trained model (opaque). Open once, predict from any number of threads, close once. */
 typedef struct cft_model cft_model;
 

@@ -62,6 +62,36 @@ int main(void) {
     CHECK(cft_group_find("", &number, &order) == CFT_ERROR_UNKNOWN_GROUP, "group_find(empty)");
     CHECK(cft_group_find("227:1", &number, &order) == CFT_OK && number == 227 && order == 192, "group_find(227:1)");
 
+    /* Basis queries. */
+    int32_t no = 0, nm = 0, ne = 0, nd = 0;
+    CHECK(cft_basis_size(NULL, &no, &nm, &ne, &nd) == CFT_ERROR_ARGUMENT, "basis_size(NULL group)");
+    CHECK(cft_basis_size("P2_1/c", NULL, &nm, &ne, &nd) == CFT_ERROR_ARGUMENT, "basis_size(NULL n_orbits)");
+    CHECK(cft_basis_size("P2_1/c", &no, &nm, &ne, NULL) == CFT_ERROR_ARGUMENT, "basis_size(NULL denominator)");
+    CHECK(cft_basis_size("nope", &no, &nm, &ne, &nd) == CFT_ERROR_UNKNOWN_GROUP, "basis_size(unknown)");
+    CHECK(cft_basis_size("P2_1/c", &no, &nm, &ne, &nd) == CFT_OK && no > 0 && nm + ne == 729 && nd > 0, "basis_size");
+    int32_t *bs = malloc(sizeof(int32_t) * (size_t)(no + 1)), *bh = malloc(sizeof(int32_t) * 3 * (size_t)nm);
+    int32_t *bp = malloc(sizeof(int32_t) * (size_t)nm), *be = malloc(sizeof(int32_t) * 3 * (size_t)ne);
+    CHECK(cft_basis_table("P2_1/c", NULL, no + 1, bh, bp, nm, be, ne) == CFT_ERROR_ARGUMENT, "basis_table(NULL orbit_start)");
+    CHECK(cft_basis_table("P2_1/c", bs, no + 1, NULL, bp, nm, be, ne) == CFT_ERROR_ARGUMENT, "basis_table(NULL hkl)");
+    CHECK(cft_basis_table("P2_1/c", bs, no + 1, bh, NULL, nm, be, ne) == CFT_ERROR_ARGUMENT, "basis_table(NULL phase)");
+    CHECK(cft_basis_table("P2_1/c", bs, -1, bh, bp, nm, be, ne) == CFT_ERROR_ARGUMENT, "basis_table(negative capacity)");
+    CHECK(cft_basis_table("P2_1/c", bs, no, bh, bp, nm, be, ne) == CFT_ERROR_BUFFER_TOO_SMALL, "basis_table(short orbit_start)");
+    CHECK(cft_basis_table("P2_1/c", bs, no + 1, bh, bp, nm - 1, be, ne) == CFT_ERROR_BUFFER_TOO_SMALL, "basis_table(short members)");
+    CHECK(cft_basis_table("P2_1/c", bs, no + 1, bh, bp, nm, be, ne - 1) == CFT_ERROR_BUFFER_TOO_SMALL, "basis_table(short extinct)");
+    CHECK(cft_basis_table("1", bs, no + 1, bh, bp, nm, be, ne) == CFT_ERROR_BUFFER_TOO_SMALL, "basis_table(P1 needs more members)");
+    CHECK(cft_basis_table("P2_1/c", bs, no + 1, bh, bp, nm, NULL, 0) == CFT_OK && bs[0] == 0 && bs[no] == nm, "basis_table(no extinct)");
+    CHECK(cft_basis_table("P2_1/c", bs, no + 1, bh, bp, nm, be, ne) == CFT_OK, "basis_table");
+    double pts[3] = { 0.1, 0.2, 0.3 }, vals[2];
+    CHECK(cft_basis_evaluate(NULL, 1, 0, 0, 1, pts, vals) == CFT_ERROR_ARGUMENT, "basis_evaluate(NULL group)");
+    CHECK(cft_basis_evaluate("P2_1/c", 1, 0, 0, 1, NULL, vals) == CFT_ERROR_ARGUMENT, "basis_evaluate(NULL points)");
+    CHECK(cft_basis_evaluate("P2_1/c", 1, 0, 0, 1, pts, NULL) == CFT_ERROR_ARGUMENT, "basis_evaluate(NULL out)");
+    CHECK(cft_basis_evaluate("P2_1/c", 1, 0, 0, -1, pts, vals) == CFT_ERROR_ARGUMENT, "basis_evaluate(negative n_points)");
+    CHECK(cft_basis_evaluate("P2_1/c", 1 << 30, 0, 0, 1, pts, vals) == CFT_ERROR_ARGUMENT, "basis_evaluate(huge h)");
+    CHECK(cft_basis_evaluate("unknown", 1, 0, 0, 1, pts, vals) == CFT_ERROR_UNKNOWN_GROUP, "basis_evaluate(unknown group)");
+    CHECK(cft_basis_evaluate("P2_1/c", 1, 0, 0, 0, pts, vals) == CFT_OK, "basis_evaluate(0 points)");
+    CHECK(cft_basis_evaluate("P2_1/c", 0, 1, 0, 1, pts, vals) == CFT_OK && vals[0] == 0 && vals[1] == 0, "basis_evaluate(absence 0 1 0)");
+    free(bs); free(bh); free(bp); free(be);
+
     serial = malloc(sizeof(float) * 2 * (size_t)F);
     float *out = malloc(sizeof(float) * 2 * (size_t)F);
     CHECK(cft_featurize(225, LATTICE, 2, Z, X, serial, 2 * (int64_t)F, &rows) == CFT_OK && rows == 2, "featurize");

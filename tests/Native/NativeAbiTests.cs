@@ -23,6 +23,44 @@ public class NativeAbiTests
         return (p.ExitCode, output);
     }
 
+    /// <summary>What native/examples/basis.c prints, computed from the compiled tables and the definition of S_h.</summary>
+    private static string[] ExpectedBasisLines()
+    {
+        var setting = SpaceGroups.Find("Fd-3m");
+        var table = setting.Basis;
+        var description = CftRuntime.Basis.BasisDescription.FromTable(table);
+        int members = description.Orbits.Sum(o => o.Members.Count);
+        int n = table.PhaseDenominator;
+        var lines = new System.Collections.Generic.List<string>
+        {
+            $"Fd-3m: {description.Orbits.Count} orbits, {members} members, {description.Extinct.Count} extinct, phase denominator {n}",
+        };
+        for (int o = 0; o < 4; o++)
+        {
+            var orbit = description.Orbits[o];
+            var text = new System.Text.StringBuilder($"orbit {o}:");
+            for (int m = 0; m < orbit.Members.Count; m++)
+            {
+                var (h, k, l) = orbit.Members[m];
+                text.Append($" ({h} {k} {l})");
+                var (p, q) = orbit.Phases[m];
+                // The ABI gives every phase over the setting's common denominator N.
+                if (p != 0) text.Append($"*e({p * (n / q)}/{n})");
+            }
+            lines.Add(text.ToString());
+        }
+        var (eh, ek, el) = description.Extinct[0];
+        lines.Add($"first extinct: ({eh} {ek} {el})");
+        var ops = setting.Operations();
+        var a = CftRuntime.Basis.SymmetrisedPlaneWave.EvaluateDirect(ops, 1, 1, 1, 0, 0, 0);
+        var b = CftRuntime.Basis.SymmetrisedPlaneWave.EvaluateDirect(ops, 1, 1, 1, 0.125, 0.125, 0.125);
+        lines.Add(FormattableString.Invariant($"S(1 1 1): {a.Real:F12} {(a.Imaginary >= 0 ? "+" : "-")}{Math.Abs(a.Imaginary):F12}i at (0 0 0), {b.Real:F12} {(b.Imaginary >= 0 ? "+" : "-")}{Math.Abs(b.Imaginary):F12}i at (1/8 1/8 1/8)"));
+        lines.Add("S(2 0 0): 0.000000000000 0.000000000000");
+        lines.Add("short orbit_start: status 3");
+        lines.Add("unknown group: status 2, unknown space group 'Q42'");
+        return lines.ToArray();
+    }
+
     [Fact]
     public void C_and_Fortran_examples_run_against_the_published_library()
     {
@@ -63,6 +101,25 @@ public class NativeAbiTests
             Assert.Equal(lines[0], flines[0]);
             Assert.Equal(FormattableString.Invariant($"unique sites: 2 rows; Na re(1,1,1) = {f[0],9:F6}, Cl re(1,1,1) = {f[728],9:F6}"), flines[1]);
             Assert.Equal(lines[3], flines[2]);
+
+            // The basis tables through cft_basis_size/cft_basis_table/cft_basis_evaluate (native/examples/basis.c) equal the managed ones.
+            string bexe = Path.Combine(dir, "basis_c");
+            var gccBasis = Run("gcc", $"-Wall -Wextra -Werror -o \"{bexe}\" native/examples/basis.c -Inative/include -L\"{dir}\" -lcft", root);
+            Assert.True(gccBasis.Code == 0, gccBasis.Output);
+            var (bcode, boutput) = Run(bexe, "", dir, dir);
+            Assert.True(bcode == 0, boutput);
+            var expectedBasis = ExpectedBasisLines();
+            Assert.Equal(expectedBasis, boutput.Trim().Split('\n'));
+            string bfexe = Path.Combine(dir, "basis_f");
+            var gfortranBasis = Run("gfortran", $"-Wall -J \"{dir}\" -o \"{bfexe}\" native/cft.f90 native/examples/basis.f90 -L\"{dir}\" -lcft", root);
+            Assert.True(gfortranBasis.Code == 0, gfortranBasis.Output);
+            var (bfcode, bfoutput) = Run(bfexe, "", dir, dir);
+            Assert.True(bfcode == 0, bfoutput);
+            var bflines = bfoutput.Trim().Split('\n').Select(l => l.Trim()).ToArray();
+            Assert.Equal(expectedBasis[0], bflines[0]);
+            Assert.Equal(expectedBasis[2], bflines[1]);
+            var s111 = CftRuntime.Basis.SymmetrisedPlaneWave.EvaluateDirect(SpaceGroups.Find("Fd-3m").Operations(), 1, 1, 1, 0, 0, 0);
+            Assert.Equal(FormattableString.Invariant($"S(1 1 1): {s111.Real,15:F12} at (0 0 0), "), bflines[2][..(bflines[2].LastIndexOf(',') + 2)]);
 
             // Misuse of every function (NULL, negative counts, unknown groups, short buffers, bad inputs) and
             // 8 threads × 1000 calls compared with the serial result (native/tests/abi_check.c).
