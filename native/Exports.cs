@@ -236,7 +236,12 @@ public static unsafe class Exports
         string name = model == null ? CftPredictor.DefaultModelName : Marshal.PtrToStringUTF8((IntPtr)model) ?? "";
         if (name.Length == 0) return Fail(ErrorArgument, "model is empty: give NULL (the default model), a model name or a .onnx path");
         CftPredictor predictor;
-        try { predictor = CftPredictor.Load([name]); }
+        try
+        {
+            predictor = CftPredictor.Load([name]);
+            try { predictor.EnsureLoaded(); }
+            catch { predictor.Dispose(); throw; }
+        }
         catch (CftModelException e) { return Fail(ErrorModel, e.Message); }
         long id = System.Threading.Interlocked.Increment(ref s_nextModel);
         Models[id] = new ModelHandle(predictor);

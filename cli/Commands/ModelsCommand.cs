@@ -32,7 +32,7 @@ public static class ModelsCommand
         foreach (var file in files)
         {
             CftModel model;
-            try { model = CftModel.Load(file); }
+            try { model = CftModel.Open(file); }
             catch (CftModelException e) { throw new CliUsageException(e.Message); }
             using (model)
             {

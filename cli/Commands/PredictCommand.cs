@@ -88,6 +88,9 @@ public static class PredictCommand
             var chosen = loaded.Models.Where(m => options.Properties.Count == 0 || options.Properties.Contains(m.Property, StringComparer.Ordinal)).ToList();
             if (chosen.Count == 0)
                 throw new CliUsageException($"--property {string.Join(",", options.Properties)}: no model predicts it (models: {string.Join(", ", loaded.Models.Select(m => $"{m.Name} → {m.Property}"))})");
+            // One model: its session builds in the background while the first inputs are read. With several, each
+            // starts when a structure needs it (CftPredictor.Predict).
+            if (chosen.Count == 1) chosen[0].Prepare();
             var predictor = new CftPredictor(chosen) { ToleranceAngstrom = options.ToleranceAngstrom, Standardize = options.Standardize, BatchSize = options.BatchSize };
             var output = new Output(options.Format, stdout, stderr);
             int chunkSize = Math.Max(options.BatchSize, 256) * options.Jobs;
@@ -98,7 +101,9 @@ public static class PredictCommand
             void Flush()
             {
                 var readable = chunk.Where(r => r.Crystal is not null).ToList();
-                var results = predictor.Predict(readable.Select(r => r.Crystal!).ToList(), options.Jobs, outOfDomain: options.Models.Count > 0);
+                IReadOnlyList<StructurePrediction> results;
+                try { results = predictor.Predict(readable.Select(r => r.Crystal!).ToList(), options.Jobs, outOfDomain: options.Models.Count > 0); }
+                catch (CftModelException e) { throw new CliUsageException(e.Message); }
                 var byRecord = new Dictionary<StructureRecord, StructurePrediction>(ReferenceEqualityComparer.Instance);
                 for (int i = 0; i < readable.Count; i++) byRecord[readable[i]] = results[i];
                 foreach (var record in chunk) output.Write(record, record.Crystal is null ? null : byRecord[record]);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading.Tasks;
 using CftRuntime.Features;
 using Microsoft.ML.OnnxRuntime;
 
@@ -12,9 +13,10 @@ namespace CftRuntime.Inference;
 public sealed class CftModelException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
-/// One trained CFT model (.onnx written by trainer/cft_train.py) in an ONNX Runtime session. Loading checks the
-/// model's metadata against the runtime: the feature layout signature, the frequency list (the columns), the
-/// input names and element types. <see cref="Run"/> is thread-safe.
+/// One trained CFT model (.onnx written by trainer/cft_train.py) in an ONNX Runtime session. Opening checks the
+/// model's metadata against the runtime (the feature layout signature, the frequency list, the pair features);
+/// the session, built in the background or on first use, checks the input names and element types.
+/// <see cref="Run"/> is thread-safe.
 /// </summary>
 public sealed class CftModel : IDisposable
 {
@@ -24,16 +26,18 @@ public sealed class CftModel : IDisposable
     private static readonly string[] InputNames = ["features", "atomic_number", "weight", "lattice"];
     private static readonly string[] InputNamesWithPairs = ["features", "atomic_number", "weight", "lattice", "pair"];
     private static readonly string[] OutputNames = ["prediction"];
-    private readonly InferenceSession _session;
     private readonly HashSet<int> _elements;
+    private readonly int _threads;
+    private readonly object _gate = new();
+    private Task<InferenceSession>? _session;
+    private bool _disposed;
 
-    private CftModel(string path, InferenceSession session, IReadOnlyDictionary<string, string> metadata, FeatureLayout layout)
+    private CftModel(string path, int threads, IReadOnlyDictionary<string, string> metadata, FeatureLayout layout, PairFeaturizer? pairs)
     {
-        (Path, _session, Metadata, Layout) = (path, session, metadata, layout);
+        (Path, _threads, Metadata, Layout, Pairs) = (path, threads, metadata, layout, pairs);
         Name = System.IO.Path.GetFileNameWithoutExtension(path);
         Property = metadata["cft.target"];
         Unit = metadata["cft.unit"];
-        Pairs = session.InputMetadata.ContainsKey("pair") ? PairFeaturizer.Default : null;
         UsesFourierFeatures = !(metadata.TryGetValue("cft.positional", out var positional) && positional == "none");
         _elements = metadata["cft.elements"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToHashSet();
     }
@@ -63,27 +67,78 @@ public sealed class CftModel : IDisposable
     /// <summary>Whether every element of the structure was seen in training (predictions for others are extrapolations).</summary>
     public bool Covers(IEnumerable<int> atomicNumbers) => atomicNumbers.All(_elements.Contains);
 
-    /// <summary>Loads and checks a model; <paramref name="threads"/> is ONNX Runtime's intra-op thread count (1 = the calling thread only).</summary>
-    /// <exception cref="CftModelException">The file is missing, is not an ONNX model, or does not match this runtime.</exception>
-    public static CftModel Load(string path, int threads = 1)
+    /// <summary>
+    /// Opens a model from its metadata alone (no ONNX Runtime session yet: <see cref="Prepare"/> starts one in the
+    /// background, <see cref="Run"/> waits for it). Cheap: for listing models and choosing among them.
+    /// <paramref name="threads"/> is ONNX Runtime's intra-op thread count (1 = the calling thread only).
+    /// </summary>
+    /// <exception cref="CftModelException">The file is missing, is not an ONNX model, or its metadata does not match this runtime.</exception>
+    public static CftModel Open(string path, int threads = 1)
     {
         if (!File.Exists(path)) throw new CftModelException($"{path}: model file not found");
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "at least 1 thread");
+        var metadata = OnnxMetadata.Read(path);
+        var (layout, pairs) = CheckMetadata(path, metadata);
+        return new CftModel(path, threads, metadata, layout, pairs);
+    }
+
+    /// <summary>Opens a model and builds its session now, so that every check (metadata, inputs, outputs) has run on return.</summary>
+    /// <exception cref="CftModelException">The file is missing, is not an ONNX model, or does not match this runtime.</exception>
+    public static CftModel Load(string path, int threads = 1)
+    {
+        var model = Open(path, threads);
+        try
+        {
+            model.EnsureLoaded();
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts building the ONNX Runtime session on the thread pool, if not yet started (idempotent, thread-safe).</summary>
+    public void Prepare()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _session ??= Task.Run(CreateSession);
+        }
+    }
+
+    /// <summary>Builds the session if not yet built and waits for it, so that every check has run.</summary>
+    /// <exception cref="CftModelException">The session cannot be built or does not match the metadata.</exception>
+    public void EnsureLoaded() => _ = Session;
+
+    /// <summary>The session, waiting for <see cref="Prepare"/>'s build (started here when needed).</summary>
+    private InferenceSession Session
+    {
+        get
+        {
+            Prepare();
+            return _session!.GetAwaiter().GetResult();
+        }
+    }
+
+    private InferenceSession CreateSession()
+    {
         InferenceSession session;
         try
         {
-            using var options = new SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-            session = new InferenceSession(path, options);
+            using var options = new SessionOptions { IntraOpNumThreads = _threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+            session = new InferenceSession(Path, options);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new CftModelException($"{path}: not a loadable ONNX model: {e.Message}", e);
+            throw new CftModelException($"{Path}: not a loadable ONNX model: {e.Message}", e);
         }
         try
         {
-            var metadata = new Dictionary<string, string>(session.ModelMetadata.CustomMetadataMap, StringComparer.Ordinal);
-            var layout = CheckCompatible(path, metadata, session);
-            return new CftModel(path, session, metadata, layout);
+            CheckSignature(Path, session, Layout, Pairs);
+            return session;
         }
         catch
         {
@@ -92,10 +147,8 @@ public sealed class CftModel : IDisposable
         }
     }
 
-    /// <summary>
-    /// Checks a model's metadata and signature against this runtime; returns the runtime layout it matches.
-    /// </summary>
-    private static FeatureLayout CheckCompatible(string path, IReadOnlyDictionary<string, string> metadata, InferenceSession session)
+    /// <summary>Checks a model's metadata against this runtime; returns the runtime layout it matches and its pair features.</summary>
+    private static (FeatureLayout Layout, PairFeaturizer? Pairs) CheckMetadata(string path, IReadOnlyDictionary<string, string> metadata)
     {
         foreach (var key in RequiredMetadata)
             if (!metadata.ContainsKey(key)) throw new CftModelException($"{path}: metadata '{key}' is missing: not a model written by trainer/cft_train.py");
@@ -109,6 +162,19 @@ public sealed class CftModel : IDisposable
         string frequencies = string.Join(';', Enumerable.Range(0, layout.FrequencyCount).Select(j => layout.Frequency(j)).Select(f => FormattableString.Invariant($"{f.H},{f.K},{f.L}")));
         if (metadata["cft.frequencies"] != frequencies)
             throw new CftModelException($"{path}: metadata 'cft.frequencies' lists other frequencies (or another order) than this runtime's layout {layout.Signature}: the feature columns would be misread");
+        foreach (var z in metadata["cft.elements"].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            if (!int.TryParse(z, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number < 1 || number > Crystals.Elements.MaxAtomicNumber)
+                throw new CftModelException($"{path}: metadata 'cft.elements' holds '{z}', expected atomic numbers 1..{Crystals.Elements.MaxAtomicNumber} separated by commas");
+        // cft.pair is the pair-feature signature of a model with a 'pair' input, empty for one without.
+        if (!metadata.TryGetValue("cft.pair", out var signature) || signature.Length == 0) return (layout, null);
+        string expected = PairFeaturizer.Default.Signature;
+        if (signature != expected) throw new CftModelException($"{path}: metadata 'cft.pair' is '{signature}', this runtime's pair features are '{expected}'");
+        return (layout, PairFeaturizer.Default);
+    }
+
+    /// <summary>Checks the session's inputs and outputs against the metadata.</summary>
+    private static void CheckSignature(string path, InferenceSession session, FeatureLayout layout, PairFeaturizer? pairs)
+    {
         foreach (var (name, type) in new[] { ("features", typeof(float)), ("atomic_number", typeof(long)), ("weight", typeof(float)), ("lattice", typeof(float)) })
         {
             if (!session.InputMetadata.TryGetValue(name, out var input))
@@ -118,16 +184,12 @@ public sealed class CftModel : IDisposable
         }
         if (session.InputMetadata["features"].Dimensions is { Length: 3 } d && d[2] != layout.FeatureCount)
             throw new CftModelException($"{path}: input 'features' has {d[2]} columns, expected {layout.FeatureCount}");
-        if (session.InputMetadata.TryGetValue("pair", out var pair))
-        {
-            string expected = PairFeaturizer.Default.Signature;
-            if (!metadata.TryGetValue("cft.pair", out var signature) || signature != expected)
-                throw new CftModelException($"{path}: metadata 'cft.pair' is '{signature}', this runtime's pair features are '{expected}'");
-            if (pair.ElementType != typeof(float)) throw new CftModelException($"{path}: input 'pair' is {pair.ElementType.Name}, expected Single");
-        }
+        bool hasPair = session.InputMetadata.TryGetValue("pair", out var pair);
+        if (hasPair && pairs is null) throw new CftModelException($"{path}: the model has an input 'pair' but metadata 'cft.pair' is empty: the pair features it expects are unknown");
+        if (!hasPair && pairs is not null) throw new CftModelException($"{path}: metadata 'cft.pair' is '{pairs.Signature}' but the model has no input 'pair'");
+        if (hasPair && pair!.ElementType != typeof(float)) throw new CftModelException($"{path}: input 'pair' is {pair.ElementType.Name}, expected Single");
         if (!session.OutputMetadata.ContainsKey("prediction"))
             throw new CftModelException($"{path}: the model has no output 'prediction'");
-        return layout;
     }
 
     /// <summary>Runs the model on a padded batch; returns one value per structure in <see cref="Unit"/>.</summary>
@@ -144,10 +206,10 @@ public sealed class CftModel : IDisposable
         {
             if (input.Pair is null || input.RadialCount != Pairs.RadialCount) throw new ArgumentException($"{Name} takes pair features with R = {Pairs.RadialCount}; the input has {(input.Pair is null ? "none" : "R = " + input.RadialCount)}", nameof(input));
             using var pair = OrtValue.CreateTensorValueFromMemory(input.Pair, [input.Batch, input.Sites, input.Sites, input.RadialCount]);
-            using var withPairs = _session.Run(runOptions, InputNamesWithPairs, [features, atomic, weight, lattice, pair], OutputNames);
+            using var withPairs = Session.Run(runOptions, InputNamesWithPairs, [features, atomic, weight, lattice, pair], OutputNames);
             return Read(withPairs[0], input.Batch);
         }
-        using var outputs = _session.Run(runOptions, InputNames, [features, atomic, weight, lattice], OutputNames);
+        using var outputs = Session.Run(runOptions, InputNames, [features, atomic, weight, lattice], OutputNames);
         return Read(outputs[0], input.Batch);
     }
 
@@ -159,7 +221,21 @@ public sealed class CftModel : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        Task<InferenceSession>? session;
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            session = _session;
+        }
+        // A session still being built is waited for and released; a build that failed has nothing to release.
+        if (session is null) return;
+        try { session.Wait(); }
+        catch (AggregateException) { return; }
+        session.Result.Dispose();
+    }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({Property}, {Unit})";

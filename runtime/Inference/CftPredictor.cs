@@ -86,17 +86,30 @@ public sealed class CftPredictor : IDisposable
         return files;
     }
 
-    /// <summary>Loads the shipped models (<see cref="FindModels"/>).</summary>
+    /// <summary>Builds every model's ONNX Runtime session now (concurrently) and waits, so that every check has run.</summary>
+    /// <exception cref="CftModelException">A model cannot be loaded.</exception>
+    public void EnsureLoaded()
+    {
+        foreach (var m in Models) m.Prepare();
+        foreach (var m in Models) m.EnsureLoaded();
+    }
+
+    /// <summary>Opens the shipped models (<see cref="FindModels"/>); see <see cref="Load"/>.</summary>
     public static CftPredictor LoadDefault(int threads = 1) => Load(FindModels(), threads);
 
-    /// <summary>Loads models by path, or by name (file name without .onnx) from <see cref="DefaultModelDirectory"/>.</summary>
+    /// <summary>
+    /// Opens models by path, or by name (file name without .onnx) from <see cref="DefaultModelDirectory"/>. Their
+    /// metadata is read and checked now; a model's ONNX Runtime session is built when a prediction first needs it
+    /// (in the background, while structures are standardised), or by <see cref="EnsureLoaded"/>.
+    /// </summary>
+    /// <exception cref="CftModelException">A model is missing or its metadata does not match this runtime.</exception>
     public static CftPredictor Load(IEnumerable<string> modelsOrNames, int threads = 1)
     {
         var models = new List<CftModel>();
         try
         {
             foreach (var m in modelsOrNames)
-                models.Add(CftModel.Load(Resolve(m), threads));
+                models.Add(CftModel.Open(Resolve(m), threads));
             return new CftPredictor(models);
         }
         catch
@@ -123,6 +136,10 @@ public sealed class CftPredictor : IDisposable
     public IReadOnlyList<StructurePrediction> Predict(IReadOnlyList<Crystal> crystals, int maxDegreeOfParallelism = 1, bool outOfDomain = false)
     {
         ArgumentNullException.ThrowIfNull(crystals);
+        // Elements do not change under standardisation: the models this call needs are known now, and their
+        // sessions build in the background while the structures are standardised and featurised.
+        foreach (var model in Models)
+            if (outOfDomain || crystals.Any(c => c is not null && model.Covers(c.Sites.Select(s => s.AtomicNumber)))) model.Prepare();
         var prepared = new PreparedStructure?[crystals.Count];
         var errors = new string?[crystals.Count];
         for (int i = 0; i < crystals.Count; i++)
@@ -158,6 +175,8 @@ public sealed class CftPredictor : IDisposable
         {
             var covered = structures.Select(c => model.Covers(c.Sites.Select(s => s.AtomicNumber))).ToArray();
             var chosen = Enumerable.Range(0, structures.Length).Where(k => outOfDomain || covered[k]).ToArray();
+            if (chosen.Length == 0) continue;
+            model.EnsureLoaded(); // here, so that a model that cannot load throws CftModelException, not from inside Parallel.For
             var chunks = chosen.Chunk(Math.Max(1, BatchSize)).ToArray();
             var results = new float[chunks.Length][];
             Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, c =>

@@ -132,4 +132,74 @@ public class CftModelTests
         }
         finally { File.Delete(junk); }
     }
+
+    [Theory]
+    [MemberData(nameof(ModelTestData.ShippedModels), MemberType = typeof(ModelTestData))]
+    public void Metadata_read_without_onnx_runtime_equals_the_sessions(string name)
+    {
+        string path = ModelTestData.ModelPath(name);
+        var read = OnnxMetadata.Read(path);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(path);
+        Assert.Equal(session.ModelMetadata.CustomMetadataMap.OrderBy(p => p.Key), read.OrderBy(p => p.Key));
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x3A, 0x05, 0x01 })]          // graph field longer than the data
+    [InlineData(new byte[] { 0x08 })]                      // truncated varint
+    [InlineData(new byte[] { 0x0F, 0x00 })]                // wire type 7
+    [InlineData(new byte[] { 0x08, 0x01 })]                // no graph
+    public void Malformed_protobuf_is_refused(byte[] bytes)
+    {
+        Assert.Throws<FormatException>(() => OnnxMetadata.Parse(bytes));
+    }
+
+    [Fact]
+    public void Open_reads_metadata_only_and_a_broken_graph_fails_when_the_session_is_built()
+    {
+        // A ModelProto with the shipped model's metadata and a graph that is not one: Open accepts it (metadata
+        // only); building the session reports the file.
+        string name = (string)ModelTestData.ShippedModels.First()[0];
+        var metadata = OnnxMetadata.Read(ModelTestData.ModelPath(name));
+        var bytes = new List<byte> { 0x08, 0x08, 0x3A, 0x03, 0xFF, 0xFF, 0xFF };
+        foreach (var (key, value) in metadata)
+        {
+            var entry = new List<byte>();
+            AddString(entry, 1, key);
+            AddString(entry, 2, value);
+            bytes.Add(0x72); // field 14, length-delimited
+            AddVarint(bytes, entry.Count);
+            bytes.AddRange(entry);
+        }
+        string path = Path.Combine(Path.GetTempPath(), $"cft-{Guid.NewGuid():N}.onnx");
+        File.WriteAllBytes(path, bytes.ToArray());
+        try
+        {
+            using var model = CftModel.Open(path);
+            Assert.Equal(metadata["cft.target"], model.Property);
+            var e = Assert.Throws<CftModelException>(() => model.EnsureLoaded());
+            Assert.Contains(path, e.Message);
+            Assert.Contains("not a loadable ONNX model", e.Message);
+            // The predictor surfaces the same error when a structure needs the model.
+            using var predictor = new CftPredictor([CftModel.Open(path)]);
+            var crystal = new Crystal("SrTiO3", Lattice.FromParameters(3.905, 3.905, 3.905, 90, 90, 90), CrystalSymmetry.FromSetting(CftRuntime.Tables.SpaceGroups.Standard(221)),
+                new[] { new Site(38, 0, 0, 0), new Site(22, 0.5, 0.5, 0.5), new Site(8, 0.5, 0.5, 0) });
+            Assert.Throws<CftModelException>(() => predictor.Predict([crystal], 1, outOfDomain: true));
+        }
+        finally { File.Delete(path); }
+    }
+
+    private static void AddString(List<byte> bytes, int field, string text)
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+        bytes.Add((byte)(field << 3 | 2));
+        AddVarint(bytes, utf8.Length);
+        bytes.AddRange(utf8);
+    }
+
+    private static void AddVarint(List<byte> bytes, int value)
+    {
+        uint v = (uint)value;
+        while (v >= 0x80) { bytes.Add((byte)(v | 0x80)); v >>= 7; }
+        bytes.Add((byte)v);
+    }
 }
