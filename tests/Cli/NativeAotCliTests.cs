@@ -1,0 +1,91 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using Xunit;
+
+namespace CftRuntime.Tests.Cli;
+
+/// <summary>The NativeAOT <c>cft</c> binary: publishes with no trim/AOT warning and behaves as the managed command.</summary>
+[Collection("Console")]
+public class NativeAotCliTests
+{
+    private static (int Code, string Out, string Err) Run(string file, string arguments, string workingDirectory)
+    {
+        var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
+        // The binary must find its models beside itself, not through the environment.
+        psi.Environment.Remove(CftRuntime.Inference.CftPredictor.ModelDirectoryVariable);
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, output, err.Result);
+    }
+
+    [Fact]
+    public void Published_binary_has_no_warnings_and_matches_the_managed_command()
+    {
+        string root = TestData.RepositoryRoot;
+        string dir = Directory.CreateTempSubdirectory("cft-aot-").FullName;
+        try
+        {
+            var publish = Run("dotnet", $"publish cli/Cft.Cli.csproj -c Release -p:CftAot=true -o \"{dir}\"", root);
+            Assert.True(publish.Code == 0, publish.Out + publish.Err);
+            Assert.DoesNotContain("warning", publish.Out + publish.Err, StringComparison.OrdinalIgnoreCase);
+            string cft = Path.Combine(dir, "cft");
+            Assert.True(File.Exists(cft));
+            Assert.True(File.Exists(Path.Combine(dir, "libonnxruntime.so")));
+
+            var version = Run(cft, "--version", root);
+            Assert.Equal(0, version.Code);
+            Assert.StartsWith("1.", version.Out);
+
+            // Predictions with the default models found beside the binary, byte for byte as the managed command's.
+            string[] args = ["predict", "data/examples/perov_5_sample.csv", "data/examples/Li2O.cif", "--format", "csv"];
+            var aot = Run(cft, string.Join(' ', args), root);
+            var managed = WithWorkingDirectory(root, () => CliRunner.Run(args));
+            Assert.Equal(managed.ExitCode, aot.Code);
+            // Same rows; values agree to float rounding (the JIT and NativeAOT may fuse multiply-adds differently).
+            var expectedRows = managed.Out.Trim().Split('\n');
+            var actualRows = aot.Out.Trim().Split('\n');
+            Assert.Equal(expectedRows.Length, actualRows.Length);
+            for (int r = 0; r < expectedRows.Length; r++)
+            {
+                var e = expectedRows[r].Split(',');
+                var a = actualRows[r].Split(',');
+                Assert.Equal(e.Length, a.Length);
+                for (int c = 0; c < e.Length; c++)
+                {
+                    if (c == 2 && r > 0)
+                        Assert.True(Math.Abs(double.Parse(e[c], System.Globalization.CultureInfo.InvariantCulture) - double.Parse(a[c], System.Globalization.CultureInfo.InvariantCulture)) <= 2e-6,
+                            $"row {r}: {expectedRows[r]} vs {actualRows[r]}");
+                    else Assert.Equal(e[c], a[c]);
+                }
+            }
+            Assert.Contains("perov_5-heat_ref", aot.Out);
+
+            var models = Run(cft, "models --json", root);
+            Assert.Equal(0, models.Code);
+            Assert.Equal(3, models.Out.Trim().Split('\n').Length);
+
+            // basis plot (ScottPlot and SkiaSharp under NativeAOT) writes a PNG.
+            string png = Path.Combine(dir, "slice.png");
+            var plot = Run(cft, $"basis plot -g Fd-3m --hkl 1,1,1 --plane z=1/8 --out \"{png}\"", root);
+            Assert.True(plot.Code == 0, plot.Err);
+            var bytes = File.ReadAllBytes(png);
+            Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, bytes[..4]);
+
+            var bad = Run(cft, "predict /nonexistent.cif", root);
+            Assert.NotEqual(0, bad.Code);
+            Assert.Contains("/nonexistent.cif", bad.Err);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    private static T WithWorkingDirectory<T>(string directory, Func<T> body)
+    {
+        string old = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = directory;
+        try { return body(); }
+        finally { Environment.CurrentDirectory = old; }
+    }
+}
