@@ -30,13 +30,17 @@ function Publish {
 function Examples {
     # The C and Fortran examples against the published libcft.so, run on the shipped model.
     Invoke-Step 'publish libcft.so (NativeAOT)' { dotnet publish native/Cft.Native.csproj -c $Configuration -o artifacts/native }
-    Invoke-Step 'gcc featurize.c' { gcc -Wall -Wextra -Werror -o artifacts/native/featurize native/examples/featurize.c -Inative/include -Lartifacts/native -lcft }
-    Invoke-Step 'gcc predict.c' { gcc -Wall -Wextra -Werror -o artifacts/native/predict native/examples/predict.c -Inative/include -Lartifacts/native -lcft }
-    Invoke-Step 'gfortran featurize.f90' { gfortran -Wall -J artifacts/native -o artifacts/native/featurize_f native/cft.f90 native/examples/featurize.f90 -Lartifacts/native -lcft }
+    $out = 'artifacts/examples'
+    New-Item -ItemType Directory -Force $out | Out-Null
+    foreach ($example in 'featurize', 'predict', 'basis') {
+        Invoke-Step "gcc $example.c" { gcc -Wall -Wextra -Werror -o "$out/${example}_c" "native/examples/$example.c" -Inative/include -Lartifacts/native -lcft }
+        Invoke-Step "gfortran $example.f90" { gfortran -Wall -J $out -o "$out/${example}_f" native/cft.f90 "native/examples/$example.f90" -Lartifacts/native -lcft }
+    }
     $env:LD_LIBRARY_PATH = (Resolve-Path artifacts/native).Path
-    Invoke-Step 'run featurize (C)' { ./artifacts/native/featurize }
-    Invoke-Step 'run featurize (Fortran)' { ./artifacts/native/featurize_f }
-    Invoke-Step 'run predict (C)' { ./artifacts/native/predict models/perov_5-heat_ref.onnx }
+    foreach ($example in 'featurize', 'predict', 'basis') {
+        Invoke-Step "run $example (C)" { & "$out/${example}_c" }
+        Invoke-Step "run $example (Fortran)" { & "$out/${example}_f" }
+    }
 }
 function Bench {
     # Every BenchmarkDotNet benchmark (tables in README); --job short as measured there.

@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CftRuntime.Crystals;
@@ -212,6 +213,31 @@ public static unsafe class Exports
         catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
     }
 
+    /// <summary>
+    /// $CFT_MODELS, else models/ beside libcft.so itself. AppContext.BaseDirectory would be the host program's
+    /// folder, which is not where the library and its models are installed.
+    /// </summary>
+    private static string ModelDirectory =>
+        Environment.GetEnvironmentVariable(CftPredictor.ModelDirectoryVariable) is { Length: > 0 } dir ? dir
+        : LibraryDirectory is { } lib ? Path.Combine(lib, "models") : CftPredictor.DefaultModelDirectory;
+
+    private static readonly Lazy<string?> s_libraryDirectory = new(FindLibraryDirectory);
+
+    private static string? LibraryDirectory => s_libraryDirectory.Value;
+
+    /// <summary>The folder of the loaded libcft.so, from dladdr on one of its own functions.</summary>
+    private static string? FindLibraryDirectory()
+    {
+        try
+        {
+            delegate* unmanaged<IntPtr> self = &CftVersion;
+            if (Dl.Address((IntPtr)self, out var info) == 0 || info.FileName == IntPtr.Zero) return null;
+            string? file = Marshal.PtrToStringUTF8(info.FileName);
+            return string.IsNullOrEmpty(file) ? null : Path.GetDirectoryName(Path.GetFullPath(file));
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { return null; }
+    }
+
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<long, ModelHandle> Models = new();
     private static long s_nextModel;
 
@@ -238,7 +264,7 @@ public static unsafe class Exports
         CftPredictor predictor;
         try
         {
-            predictor = CftPredictor.Load([name]);
+            predictor = CftPredictor.Load([name], ModelDirectory);
             try { predictor.EnsureLoaded(); }
             catch { predictor.Dispose(); throw; }
         }
@@ -331,4 +357,20 @@ public static unsafe class Exports
         if (t_lastError != IntPtr.Zero) Marshal.FreeCoTaskMem(t_lastError);
         t_lastError = Marshal.StringToCoTaskMemUTF8(message);
     }
+}
+
+/// <summary>dladdr (glibc ≥ 2.34 has it in libc.so.6).</summary>
+internal static partial class Dl
+{
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct Info
+    {
+        public IntPtr FileName;
+        public IntPtr FileBase;
+        public IntPtr SymbolName;
+        public IntPtr SymbolAddress;
+    }
+
+    [LibraryImport("libc.so.6", EntryPoint = "dladdr")]
+    internal static partial int Address(IntPtr address, out Info info);
 }

@@ -94,7 +94,7 @@ public sealed class CftPredictor : IDisposable
         foreach (var m in Models) m.EnsureLoaded();
     }
 
-    /// <summary>Opens the shipped models (<see cref="FindModels"/>); see <see cref="Load"/>.</summary>
+    /// <summary>Opens the shipped models (<see cref="FindModels"/>); see <see cref="Load(IEnumerable{string}, int)"/>.</summary>
     public static CftPredictor LoadDefault(int threads = 1) => Load(FindModels(), threads);
 
     /// <summary>
@@ -103,13 +103,16 @@ public sealed class CftPredictor : IDisposable
     /// (in the background, while structures are standardised), or by <see cref="EnsureLoaded"/>.
     /// </summary>
     /// <exception cref="CftModelException">A model is missing or its metadata does not match this runtime.</exception>
-    public static CftPredictor Load(IEnumerable<string> modelsOrNames, int threads = 1)
+    public static CftPredictor Load(IEnumerable<string> modelsOrNames, int threads = 1) => Load(modelsOrNames, DefaultModelDirectory, threads);
+
+    /// <summary>As <see cref="Load(IEnumerable{string}, int)"/>, with names looked up in <paramref name="modelDirectory"/>.</summary>
+    public static CftPredictor Load(IEnumerable<string> modelsOrNames, string modelDirectory, int threads = 1)
     {
         var models = new List<CftModel>();
         try
         {
             foreach (var m in modelsOrNames)
-                models.Add(CftModel.Open(Resolve(m), threads));
+                models.Add(CftModel.Open(Resolve(m, modelDirectory), threads));
             return new CftPredictor(models);
         }
         catch
@@ -119,13 +122,13 @@ public sealed class CftPredictor : IDisposable
         }
     }
 
-    private static string Resolve(string modelOrName)
+    private static string Resolve(string modelOrName, string directory)
     {
         if (File.Exists(modelOrName) || modelOrName.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) || modelOrName.Contains('/')) return modelOrName;
-        string candidate = Path.Combine(DefaultModelDirectory, modelOrName + ".onnx");
+        string candidate = Path.Combine(directory, modelOrName + ".onnx");
         if (File.Exists(candidate)) return candidate;
-        var known = Directory.Exists(DefaultModelDirectory) ? Directory.GetFiles(DefaultModelDirectory, "*.onnx").Select(Path.GetFileNameWithoutExtension).OrderBy(n => n, StringComparer.Ordinal).ToArray() : [];
-        throw new CftModelException($"model '{modelOrName}': no such file, and no {modelOrName}.onnx in {DefaultModelDirectory} (known: {string.Join(", ", known)})");
+        var known = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.onnx").Select(Path.GetFileNameWithoutExtension).OrderBy(n => n, StringComparer.Ordinal).ToArray() : [];
+        throw new CftModelException($"model '{modelOrName}': no such file, and no {modelOrName}.onnx in {directory} (known: {string.Join(", ", known)})");
     }
 
     /// <summary>

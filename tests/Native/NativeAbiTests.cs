@@ -16,6 +16,8 @@ public class NativeAbiTests
     {
         var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         if (libraryPath is not null) psi.Environment["LD_LIBRARY_PATH"] = libraryPath;
+        else psi.Environment.Remove("LD_LIBRARY_PATH");
+        psi.Environment.Remove(CftRuntime.Inference.CftPredictor.ModelDirectoryVariable);
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd() + err.Result;
@@ -133,10 +135,13 @@ public class NativeAbiTests
             // Model handles and cft_predict (native/examples/predict.c) with the default model, found beside the
             // published library with no configuration, agree with the managed predictor.
             Assert.True(File.Exists(Path.Combine(dir, "models", CftRuntime.Inference.CftPredictor.DefaultModelName + ".onnx")), "the shipped models are published beside libcft.so");
-            string pexe = Path.Combine(dir, "predict_c");
-            var gccPredict = Run("gcc", $"-Wall -Wextra -Werror -o \"{pexe}\" native/examples/predict.c -Inative/include -L\"{dir}\" -lcft", root);
+            // The program lives in another folder and finds libcft.so through its rpath (no LD_LIBRARY_PATH): the
+            // library finds libonnxruntime.so and models/ beside itself, not beside the program.
+            string bin = Directory.CreateDirectory(Path.Combine(dir, "bin")).FullName;
+            string pexe = Path.Combine(bin, "predict_c");
+            var gccPredict = Run("gcc", $"-Wall -Wextra -Werror -o \"{pexe}\" native/examples/predict.c -Inative/include -L\"{dir}\" -lcft -Wl,-rpath,\"{dir}\"", root);
             Assert.True(gccPredict.Code == 0, gccPredict.Output);
-            var (pcode, poutput) = Run(pexe, "", dir, dir);
+            var (pcode, poutput) = Run(pexe, "", bin);
             Assert.True(pcode == 0, poutput);
             var plines = poutput.Trim().Split('\n');
             using var predictor = CftRuntime.Inference.CftPredictor.Load([Path.Combine(root, "models", CftRuntime.Inference.CftPredictor.DefaultModelName + ".onnx")]);
