@@ -10,6 +10,7 @@ using Xunit;
 namespace CftRuntime.Tests.Native;
 
 /// <summary>libcft.so: published with NativeAOT, called from the C example (gcc) and the Fortran example (gfortran).</summary>
+[Collection("Publish")]
 public class NativeAbiTests
 {
     private static (int Code, string Output) Run(string file, string arguments, string workingDirectory, string? libraryPath = null)
