@@ -74,6 +74,7 @@ public static class PredictCommand
         if (options.Jobs < 1) throw new CliUsageException("--jobs must be at least 1");
         if (options.BatchSize < 1) throw new CliUsageException("--batch-size must be at least 1");
         var (shardIndex, shardCount) = options.Shard.Count == 0 ? (0, 1) : options.Shard;
+        CftModel.PreloadRuntime();
         CftPredictor loaded;
         try
         {
