@@ -177,10 +177,11 @@ public sealed class CftPredictor : IDisposable
         foreach (var model in Models)
         {
             var covered = structures.Select(c => model.Covers(c.Sites.Select(s => s.AtomicNumber))).ToArray();
-            var chosen = Enumerable.Range(0, structures.Length).Where(k => outOfDomain || covered[k]).ToArray();
+            // Batches of similar size: every structure of a batch is padded to its largest (pair tensors grow with S²).
+            var chosen = Enumerable.Range(0, structures.Length).Where(k => outOfDomain || covered[k]).OrderBy(k => structures[k].Sites.Count).ToArray();
             if (chosen.Length == 0) continue;
             model.EnsureLoaded(); // here, so that a model that cannot load throws CftModelException, not from inside Parallel.For
-            var chunks = chosen.Chunk(Math.Max(1, BatchSize)).ToArray();
+            var chunks = SizeBuckets(chosen, k => structures[k].Sites.Count, Math.Max(1, BatchSize));
             var results = new float[chunks.Length][];
             Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, c =>
             {
@@ -207,6 +208,23 @@ public sealed class CftPredictor : IDisposable
             else output[i] = new StructurePrediction(crystals[i].Id, null, "", null, [], errors[i]);
         }
         return output;
+    }
+
+    /// <summary>
+    /// Splits indices sorted by size into batches of at most <paramref name="batchSize"/> whose largest structure
+    /// has at most twice the sites of the smallest, so that padding costs at most 2× (4× for pair tensors).
+    /// </summary>
+    private static int[][] SizeBuckets(int[] sortedBySize, Func<int, int> size, int batchSize)
+    {
+        var chunks = new List<int[]>();
+        int start = 0;
+        for (int i = 1; i <= sortedBySize.Length; i++)
+            if (i == sortedBySize.Length || i - start == batchSize || size(sortedBySize[i]) > 2 * size(sortedBySize[start]))
+            {
+                chunks.Add(sortedBySize[start..i]);
+                start = i;
+            }
+        return chunks.ToArray();
     }
 
     /// <summary>Predicts one structure (see <see cref="Predict(IReadOnlyList{Crystal}, int, bool)"/>).</summary>
