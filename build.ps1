@@ -3,11 +3,14 @@
 #   dotnet tool restore
 #   dotnet tool run pwsh ./build.ps1 <task>
 # Tasks: restore, build, test, publish, examples, bench, train, spacegroups, all (restore + build + test).
+#   dotnet tool run pwsh ./build.ps1 bench -Filter '*PredictorBenchmarks*'     (a subset of the benchmarks)
 param(
     [Parameter(Position = 0)]
     [ValidateSet('restore', 'build', 'test', 'publish', 'examples', 'bench', 'train', 'spacegroups', 'all')]
     [string] $Task = 'all',
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # bench only: which BenchmarkDotNet benchmarks (e.g. '*PredictorBenchmarks*'); all by default.
+    [string] $Filter = '*'
 )
 $ErrorActionPreference = 'Stop'
 Set-Location $PSScriptRoot
@@ -44,7 +47,7 @@ function Examples {
 }
 function Bench {
     # Every BenchmarkDotNet benchmark (tables in README); --job short as measured there.
-    Invoke-Step 'benchmarks' { dotnet run -c Release --project bench -- --filter '*' --job short }
+    Invoke-Step 'benchmarks' { dotnet run -c Release --project bench -- --filter $Filter --job short }
 }
 function Train {
     # Datasets, shipped models, ablations and zero-shot runs (Debian: apt-get install -y python3-torch python3-onnx libopenblas0-pthread python3-matplotlib).
