@@ -159,16 +159,16 @@ public static unsafe class Exports
     {
         if (nPoints < 0) return Fail(ErrorArgument, $"n_points must not be negative, got {nPoints}");
         if (points == null || output == null) return Fail(ErrorArgument, "points and out must not be NULL");
-        const int Limit = 1 << 20;
+        const int Limit = CftRuntime.Basis.PlaneWaveExpansion.MaxComponent;
         if (Math.Abs((long)h) > Limit || Math.Abs((long)k) > Limit || Math.Abs((long)l) > Limit) return Fail(ErrorArgument, $"|h|, |k|, |l| must be at most {Limit}");
         int code = FindGroup(group, out var setting);
         if (code != Ok) return code;
         var wave = CftRuntime.Basis.PlaneWaveExpansion.Create(setting, h, k, l);
         for (int p = 0; p < nPoints; p++)
         {
-            var v = wave.Evaluate(points[3 * p], points[3 * p + 1], points[3 * p + 2]);
-            output[2 * p] = v.Real;
-            output[2 * p + 1] = v.Imaginary;
+            var v = wave.Evaluate(points[3L * p], points[3L * p + 1], points[3L * p + 2]);
+            output[2L * p] = v.Real;
+            output[2L * p + 1] = v.Imaginary;
         }
         return Ok;
     });

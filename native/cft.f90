@@ -4,7 +4,7 @@ module cft
   implicit none
   private
   public :: cft_feature_count, cft_group_find, cft_featurize, cft_version_string, cft_last_error_string
-  public :: cft_model_open, cft_model_open_default, cft_model_close, cft_predict
+  public :: cft_model_open, cft_model_open_default, cft_model_close, cft_model_info, cft_predict
   public :: cft_basis_size, cft_basis_table, cft_basis_evaluate
   integer(c_int), parameter, public :: CFT_OK = 0, CFT_ERROR_ARGUMENT = 1, CFT_ERROR_UNKNOWN_GROUP = 2, &
        CFT_ERROR_BUFFER_TOO_SMALL = 3, CFT_ERROR_SYMMETRY = 4, CFT_ERROR_INTERNAL = 5, CFT_ERROR_MODEL = 6
@@ -46,6 +46,12 @@ module cft
        type(c_ptr), value :: name
        type(c_ptr), intent(out) :: model
      end function c_cft_model_open_null
+
+     integer(c_int) function c_cft_model_info(model, property, unit) bind(c, name="cft_model_info")
+       import :: c_int, c_ptr
+       type(c_ptr), value :: model
+       type(c_ptr), intent(out) :: property, unit
+     end function c_cft_model_info
 
      integer(c_int) function cft_model_close(model) bind(c, name="cft_model_close")
        import :: c_int, c_ptr
@@ -112,6 +118,21 @@ contains
     type(c_ptr), intent(out) :: model
     status = c_cft_model_open_null(c_null_ptr, model)
   end function cft_model_open_default
+
+  !> The model's predicted property (e.g. heat_ref) and its unit (e.g. eV/cell) as Fortran strings.
+  integer(c_int) function cft_model_info(model, property, unit) result(status)
+    type(c_ptr), intent(in) :: model
+    character(len=:), allocatable, intent(out) :: property, unit
+    type(c_ptr) :: p, u
+    status = c_cft_model_info(model, p, u)
+    if (status == CFT_OK) then
+       property = to_fortran(p)
+       unit = to_fortran(u)
+    else
+       property = ''
+       unit = ''
+    end if
+  end function cft_model_info
 
   !> The library version as a Fortran string.
   function cft_version_string() result(text)

@@ -52,6 +52,7 @@ public static class BasisPlotCommand
         catch (FormatException e) { throw new CliUsageException("--plane: " + e.Message); }
         if (resolution < 2 || resolution > 2000) throw new CliUsageException($"--resolution must be an integer in 2..2000, got {resolution}");
         if (!(cells > 0 && cells <= 10)) throw new CliUsageException($"--cells must be a number in (0, 10], got {cells.ToString(CultureInfo.InvariantCulture)}");
+        if (Array.Exists(h, v => Math.Abs((long)v) > PlaneWaveExpansion.MaxComponent)) throw new CliUsageException($"--hkl: each component must be at most {PlaneWaveExpansion.MaxComponent} in magnitude, got '{hkl}'");
         var (width, height) = ParseSize(size);
         string? directory = Path.GetDirectoryName(outputPath);
         if (!string.IsNullOrEmpty(directory) && !Directory.Exists(directory)) throw new CliUsageException($"--out: the directory '{directory}' does not exist");

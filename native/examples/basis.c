@@ -1,8 +1,12 @@
 /* Reads the symmetry-adapted basis of Fd-3m (No. 227, origin choice 2) through libcft.so: its size, its first
  * orbits with their phases, and values of S_h at a few points. Build: gcc basis.c -I../include -L<dir> -lcft */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include "cft.h"
+
+/* Rounding noise (|x| < 1e-12) printed as 0, so that no "-0.000" depends on the order of a sum. */
+static double clean(double x) { return fabs(x) < 1e-12 ? 0.0 : x; }
 
 #define TRY(call) do { if ((call) != CFT_OK) { fprintf(stderr, "%s\n", cft_last_error()); return 1; } } while (0)
 
@@ -32,9 +36,9 @@ int main(void) {
     const double points[6] = { 0, 0, 0, 0.125, 0.125, 0.125 };
     double values[4];
     TRY(cft_basis_evaluate(group, 1, 1, 1, 2, points, values));
-    printf("S(1 1 1): %.12f %+.12fi at (0 0 0), %.12f %+.12fi at (1/8 1/8 1/8)\n", values[0], values[1], values[2], values[3]);
+    printf("S(1 1 1): %.12f %+.12fi at (0 0 0), %.12f %+.12fi at (1/8 1/8 1/8)\n", clean(values[0]), clean(values[1]), clean(values[2]), clean(values[3]));
     TRY(cft_basis_evaluate(group, 2, 0, 0, 2, points, values));
-    printf("S(2 0 0): %.12f %.12f\n", values[0] + 0.0, values[2] + 0.0);
+    printf("S(2 0 0): %.12f %.12f\n", clean(values[0]), clean(values[2]));
 
     int status = cft_basis_table(group, start, n_orbits, hkl, phase, n_members, NULL, 0);
     printf("short orbit_start: status %d\n", status);

@@ -6,6 +6,7 @@ program predict
   use cft
   implicit none
   type(c_ptr) :: model
+  character(len=:), allocatable :: property, unit
   real(c_double) :: lattices(9, 2), positions(3, 8), values(2), a
   integer(c_int32_t) :: z(8), counts(2), groups(2)
   integer(c_int) :: status
@@ -28,6 +29,7 @@ program predict
      print '(a)', cft_last_error_string()
      stop 1
   end if
-  print '(a, f9.6, a, f9.6)', 'SrTiO3 heat_ref: every atom ', values(1), ', unique sites ', values(2)
+  if (cft_model_info(model, property, unit) /= CFT_OK) stop 1
+  print '(a, a, a, f9.6, a, f9.6, a, a)', 'SrTiO3 ', property, ': every atom ', values(1), ', unique sites ', values(2), ' ', unit
   status = cft_model_close(model)
 end program predict

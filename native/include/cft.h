@@ -62,7 +62,8 @@ typedef struct cft_model cft_model;
  * The model's metadata is checked against the runtime's feature layout (CFT_ERROR_MODEL when it differs). */
 int cft_model_open(const char *model, cft_model **out);
 
-/* Releases a model. NULL is a no-op; a handle that is not open (e.g. closed twice) gives CFT_ERROR_ARGUMENT. */
+/* Releases a model. NULL is a no-op; a handle that is not open (e.g. closed twice) gives CFT_ERROR_ARGUMENT.
+ * Calls of cft_predict running on the model on other threads are waited for; later ones return an error. */
 int cft_model_close(cft_model *model);
 
 /* The model's property (e.g. "heat_ref") and unit (e.g. "eV/cell"); the strings live until cft_model_close. */

@@ -22,6 +22,9 @@ public sealed class PlaneWaveExpansion
         H = h; K = k; L = l; _frequencies = frequencies; _re = re; _im = im;
     }
 
+    /// <summary>Largest |h_i| accepted (2^20): Aᵀh stays far inside int for any setting's rotation entries.</summary>
+    public const int MaxComponent = 1 << 20;
+
     /// <summary>The frequency h of S_h.</summary>
     public int H { get; }
 
@@ -47,6 +50,8 @@ public sealed class PlaneWaveExpansion
     public static PlaneWaveExpansion Create(IReadOnlyList<SymmetryOperation> operations, int h, int k, int l)
     {
         ArgumentNullException.ThrowIfNull(operations);
+        if (Math.Abs((long)h) > MaxComponent || Math.Abs((long)k) > MaxComponent || Math.Abs((long)l) > MaxComponent)
+            throw new ArgumentOutOfRangeException(nameof(h), $"|h|, |k|, |l| must be at most {MaxComponent}, got ({h} {k} {l})");
         if (operations.Count == 0) throw new ArgumentException("at least one operation (the identity) is required", nameof(operations));
         var index = new Dictionary<(int, int, int), int>();
         var freq = new List<(int, int, int)>();

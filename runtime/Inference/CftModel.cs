@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using System.Threading.Tasks;
 using CftRuntime.Features;
 using Microsoft.ML.OnnxRuntime;
@@ -31,6 +32,7 @@ public sealed class CftModel : IDisposable
     private readonly object _gate = new();
     private Task<InferenceSession>? _session;
     private bool _disposed;
+    private int _running;
 
     private CftModel(string path, int threads, IReadOnlyDictionary<string, string> metadata, FeatureLayout layout, PairFeaturizer? pairs)
     {
@@ -203,10 +205,37 @@ public sealed class CftModel : IDisposable
     }
 
     /// <summary>Runs the model on a padded batch; returns one value per structure in <see cref="Unit"/>.</summary>
+    /// <exception cref="CftModelException">The session cannot be built, or ONNX Runtime fails on the input.</exception>
+    /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
     public float[] Run(ModelInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.FeatureCount != Layout.FeatureCount) throw new ArgumentException($"input has {input.FeatureCount} features per site, the model takes {Layout.FeatureCount}", nameof(input));
+        // Dispose waits for runs in progress, so a session is never released under a running call.
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _running++;
+        }
+        try
+        {
+            return RunSession(input);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new CftModelException($"{Path}: ONNX Runtime failed on a batch of {input.Batch} structures: {e.Message}", e);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                if (--_running == 0) Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    private float[] RunSession(ModelInput input)
+    {
         using var features = OrtValue.CreateTensorValueFromMemory(UsesFourierFeatures ? input.Features : new float[input.Features.Length], [input.Batch, input.Sites, input.FeatureCount]);
         using var atomic = OrtValue.CreateTensorValueFromMemory(input.AtomicNumber, [input.Batch, input.Sites]);
         using var weight = OrtValue.CreateTensorValueFromMemory(input.Weight, [input.Batch, input.Sites]);
@@ -238,6 +267,7 @@ public sealed class CftModel : IDisposable
         {
             if (_disposed) return;
             _disposed = true;
+            while (_running > 0) Monitor.Wait(_gate);
             session = _session;
         }
         // A session still being built is waited for and released; a build that failed has nothing to release.

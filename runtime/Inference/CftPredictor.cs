@@ -183,12 +183,19 @@ public sealed class CftPredictor : IDisposable
             model.EnsureLoaded(); // here, so that a model that cannot load throws CftModelException, not from inside Parallel.For
             var chunks = SizeBuckets(chosen, k => structures[k].Sites.Count, Math.Max(1, BatchSize));
             var results = new float[chunks.Length][];
-            Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, c =>
+            try
             {
-                var input = ModelInput.Create(chunks[c].Select(k => structures[k]).ToArray(), chunks[c].Select(k => features[k]).ToArray(), batch.FeatureCount,
-                    model.Pairs is null ? null : chunks[c].Select(k => pairs![k]).ToArray(), PairFeaturizer.Default.RadialCount);
-                results[c] = model.Run(input);
-            });
+                Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, c =>
+                {
+                    var input = ModelInput.Create(chunks[c].Select(k => structures[k]).ToArray(), chunks[c].Select(k => features[k]).ToArray(), batch.FeatureCount,
+                        model.Pairs is null ? null : chunks[c].Select(k => pairs![k]).ToArray(), PairFeaturizer.Default.RadialCount);
+                    results[c] = model.Run(input);
+                });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.All(x => x is CftModelException))
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
             for (int c = 0; c < chunks.Length; c++)
                 for (int j = 0; j < chunks[c].Length; j++)
                 {

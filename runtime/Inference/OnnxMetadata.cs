@@ -62,8 +62,9 @@ public static class OnnxMetadata
     private static (int Field, int Wire) Tag(ReadOnlySpan<byte> data, ref int position)
     {
         ulong tag = Varint(data, ref position);
+        // Protobuf field numbers are 1 .. 2^29 − 1.
+        if (tag >> 3 == 0 || tag >> 3 > (1 << 29) - 1) throw new FormatException($"field number {tag >> 3} out of range at byte {position}");
         int field = (int)(tag >> 3), wire = (int)(tag & 7);
-        if (field == 0) throw new FormatException($"field number 0 at byte {position}");
         return (field, wire);
     }
 

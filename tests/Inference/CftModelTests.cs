@@ -148,6 +148,9 @@ public class CftModelTests
     [InlineData(new byte[] { 0x08 })]                      // truncated varint
     [InlineData(new byte[] { 0x0F, 0x00 })]                // wire type 7
     [InlineData(new byte[] { 0x08, 0x01 })]                // no graph
+    [InlineData(new byte[] { 0x09, 0x01, 0x02 })]          // fixed64 past the end
+    [InlineData(new byte[] { 0x0D, 0x01 })]                // fixed32 past the end
+    [InlineData(new byte[] { 0xF2, 0xFF, 0xFF, 0xFF, 0x7F, 0x00 })]  // field number ≥ 2^29
     public void Malformed_protobuf_is_refused(byte[] bytes)
     {
         Assert.Throws<FormatException>(() => OnnxMetadata.Parse(bytes));
@@ -201,5 +204,30 @@ public class CftModelTests
         uint v = (uint)value;
         while (v >= 0x80) { bytes.Add((byte)(v | 0x80)); v >>= 7; }
         bytes.Add((byte)v);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Dispose_waits_for_runs_in_progress_and_later_runs_are_refused()
+    {
+        var model = CftModel.Load(ModelTestData.ModelPath("perov_5-heat_ref"));
+        var crystal = new Crystal("SrTiO3", Lattice.FromParameters(3.905, 3.905, 3.905, 90, 90, 90), CrystalSymmetry.FromSetting(CftRuntime.Tables.SpaceGroups.Standard(221)),
+            new[] { new Site(38, 0, 0, 0), new Site(22, 0.5, 0.5, 0.5), new Site(8, 0.5, 0.5, 0) });
+        var input = ModelInput.Create([crystal], [new Featurizer().Featurize(crystal)], FeatureLayout.Default.FeatureCount,
+            [PairFeaturizer.Default.Compute(crystal)], PairFeaturizer.Default.RadialCount);
+        float expected = model.Run(input)[0];
+        int runs = 0;
+        var workers = Enumerable.Range(0, 4).Select(_ => System.Threading.Tasks.Task.Run(() =>
+        {
+            while (true)
+            {
+                try { Assert.Equal(expected, model.Run(input)[0]); System.Threading.Interlocked.Increment(ref runs); }
+                catch (ObjectDisposedException) { return; }
+            }
+        })).ToArray();
+        System.Threading.SpinWait.SpinUntil(() => System.Threading.Volatile.Read(ref runs) >= 20, TimeSpan.FromSeconds(30));
+        model.Dispose();
+        await System.Threading.Tasks.Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Throws<ObjectDisposedException>(() => model.Run(input));
+        model.Dispose(); // twice is a no-op
     }
 }
