@@ -113,7 +113,7 @@ public static class BasisPlotCommand
         plot.Add.ColorBar(heatmap);
         var wave = slice.Wave;
         plot.Title(FormattableString.Invariant(
-            $"{Label(part, wave.H, wave.K, wave.L)} on {slice.Plane} — {setting.HermannMauguin} (No. {setting.Number}), {wave.TermCount} plane waves"));
+            $"{Label(part, wave.H, wave.K, wave.L)} on {slice.Plane}\n{setting.HermannMauguin} (No. {setting.Number}), {wave.TermCount} plane waves"));
         plot.XLabel(CellPlane.AxisName(slice.Plane.HorizontalAxis) + " (fractional)");
         plot.YLabel(CellPlane.AxisName(slice.Plane.VerticalAxis) + " (fractional)");
         plot.Axes.SetLimits(0, slice.Cells, 0, slice.Cells);
