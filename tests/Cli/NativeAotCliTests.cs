@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using Xunit;
 
@@ -9,17 +8,7 @@ namespace CftRuntime.Tests.Cli;
 [Collection("Console")]
 public class NativeAotCliTests
 {
-    private static (int Code, string Out, string Err) Run(string file, string arguments, string workingDirectory)
-    {
-        var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        // The binary must find its models beside itself, not through the environment.
-        psi.Environment.Remove(CftRuntime.Inference.CftPredictor.ModelDirectoryVariable);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, output, err.Result);
-    }
+    private static ChildProcess.Result Run(string file, string arguments, string workingDirectory) => ChildProcess.Run(file, arguments, workingDirectory);
 
     [Fact]
     public void Published_binary_has_no_warnings_and_matches_the_managed_command()

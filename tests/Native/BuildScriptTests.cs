@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Xunit;
 
 namespace CftRuntime.Tests.Native;
@@ -9,14 +8,8 @@ public class BuildScriptTests
 {
     private static (int Code, string Output) Run(string arguments)
     {
-        var psi = new ProcessStartInfo("dotnet", arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestData.RepositoryRoot };
-        psi.Environment.Remove("LD_LIBRARY_PATH");
-        psi.Environment.Remove(CftRuntime.Inference.CftPredictor.ModelDirectoryVariable);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd() + err.Result;
-        p.WaitForExit();
-        return (p.ExitCode, output);
+        var result = ChildProcess.Run("dotnet", arguments, TestData.RepositoryRoot);
+        return (result.Code, result.Output);
     }
 
     [Fact]

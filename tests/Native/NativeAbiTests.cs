@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using CftRuntime.Crystals;
@@ -15,15 +14,8 @@ public class NativeAbiTests
 {
     private static (int Code, string Output) Run(string file, string arguments, string workingDirectory, string? libraryPath = null)
     {
-        var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        if (libraryPath is not null) psi.Environment["LD_LIBRARY_PATH"] = libraryPath;
-        else psi.Environment.Remove("LD_LIBRARY_PATH");
-        psi.Environment.Remove(CftRuntime.Inference.CftPredictor.ModelDirectoryVariable);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd() + err.Result;
-        p.WaitForExit();
-        return (p.ExitCode, output);
+        var result = ChildProcess.Run(file, arguments, workingDirectory, libraryPath);
+        return (result.Code, result.Output);
     }
 
     /// <summary>What native/examples/basis.c prints, computed from the compiled tables and the definition of S_h.</summary>
