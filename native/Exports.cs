@@ -217,9 +217,7 @@ public static unsafe class Exports
     /// $CFT_MODELS, else models/ beside libcft.so itself. AppContext.BaseDirectory would be the host program's
     /// folder, which is not where the library and its models are installed.
     /// </summary>
-    private static string ModelDirectory =>
-        Environment.GetEnvironmentVariable(CftPredictor.ModelDirectoryVariable) is { Length: > 0 } dir ? dir
-        : LibraryDirectory is { } lib ? Path.Combine(lib, "models") : CftPredictor.DefaultModelDirectory;
+    private static string ModelDirectory => LibraryDirectory is { } lib ? CftPredictor.ModelDirectoryBeside(lib) : CftPredictor.DefaultModelDirectory;
 
     private static readonly Lazy<string?> s_libraryDirectory = new(FindLibraryDirectory);
 

@@ -101,15 +101,13 @@ public sealed class BasisSlice
         if (resolution < 2) throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "at least 2 grid points per axis");
         if (!(cells > 0) || !double.IsFinite(cells)) throw new ArgumentOutOfRangeException(nameof(cells), cells, "a positive number of cells");
         var values = new Complex[resolution * resolution];
+        var slice = new BasisSlice(wave, plane, resolution, cells, values);
         for (int j = 0; j < resolution; j++)
-        {
-            double v = cells * j / (resolution - 1);
             for (int i = 0; i < resolution; i++)
             {
-                var (x, y, z) = plane.Point(cells * i / (resolution - 1), v);
+                var (x, y, z) = plane.Point(slice.Coordinate(i), slice.Coordinate(j));
                 values[j * resolution + i] = wave.Evaluate(x, y, z);
             }
-        }
-        return new BasisSlice(wave, plane, resolution, cells, values);
+        return slice;
     }
 }

@@ -34,14 +34,13 @@ public sealed class CftModel : IDisposable
     private bool _disposed;
     private int _running;
 
-    private CftModel(string path, int threads, IReadOnlyDictionary<string, string> metadata, FeatureLayout layout, PairFeaturizer? pairs)
+    private CftModel(string path, int threads, IReadOnlyDictionary<string, string> metadata, FeatureLayout layout, PairFeaturizer? pairs, HashSet<int> elements)
     {
-        (Path, _threads, Metadata, Layout, Pairs) = (path, threads, metadata, layout, pairs);
+        (Path, _threads, Metadata, Layout, Pairs, _elements) = (path, threads, metadata, layout, pairs, elements);
         Name = System.IO.Path.GetFileNameWithoutExtension(path);
         Property = metadata["cft.target"];
         Unit = metadata["cft.unit"];
         UsesFourierFeatures = !(metadata.TryGetValue("cft.positional", out var positional) && positional == "none");
-        _elements = metadata["cft.elements"].Split(',', StringSplitOptions.RemoveEmptyEntries).Select(e => int.Parse(e, CultureInfo.InvariantCulture)).ToHashSet();
     }
 
     /// <summary>The .onnx file.</summary>
@@ -80,8 +79,8 @@ public sealed class CftModel : IDisposable
         if (!File.Exists(path)) throw new CftModelException($"{path}: model file not found");
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "at least 1 thread");
         var metadata = OnnxMetadata.Read(path);
-        var (layout, pairs) = CheckMetadata(path, metadata);
-        return new CftModel(path, threads, metadata, layout, pairs);
+        var (layout, pairs, elements) = CheckMetadata(path, metadata);
+        return new CftModel(path, threads, metadata, layout, pairs, elements);
     }
 
     /// <summary>Opens a model and builds its session now, so that every check (metadata, inputs, outputs) has run on return.</summary>
@@ -159,8 +158,8 @@ public sealed class CftModel : IDisposable
         }
     }
 
-    /// <summary>Checks a model's metadata against this runtime; returns the runtime layout it matches and its pair features.</summary>
-    private static (FeatureLayout Layout, PairFeaturizer? Pairs) CheckMetadata(string path, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>Checks a model's metadata against this runtime; returns the runtime layout it matches, its pair features and its elements.</summary>
+    private static (FeatureLayout Layout, PairFeaturizer? Pairs, HashSet<int> Elements) CheckMetadata(string path, IReadOnlyDictionary<string, string> metadata)
     {
         foreach (var key in RequiredMetadata)
             if (!metadata.ContainsKey(key)) throw new CftModelException($"{path}: metadata '{key}' is missing: not a model written by trainer/cft_train.py");
@@ -174,14 +173,18 @@ public sealed class CftModel : IDisposable
         string frequencies = string.Join(';', Enumerable.Range(0, layout.FrequencyCount).Select(j => layout.Frequency(j)).Select(f => FormattableString.Invariant($"{f.H},{f.K},{f.L}")));
         if (metadata["cft.frequencies"] != frequencies)
             throw new CftModelException($"{path}: metadata 'cft.frequencies' lists other frequencies (or another order) than this runtime's layout {layout.Signature}: the feature columns would be misread");
+        var elements = new HashSet<int>();
         foreach (var z in metadata["cft.elements"].Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
             if (!int.TryParse(z, NumberStyles.None, CultureInfo.InvariantCulture, out int number) || number < 1 || number > Crystals.Elements.MaxAtomicNumber)
                 throw new CftModelException($"{path}: metadata 'cft.elements' holds '{z}', expected atomic numbers 1..{Crystals.Elements.MaxAtomicNumber} separated by commas");
+            elements.Add(number);
+        }
         // cft.pair is the pair-feature signature of a model with a 'pair' input, empty for one without.
-        if (!metadata.TryGetValue("cft.pair", out var signature) || signature.Length == 0) return (layout, null);
+        if (!metadata.TryGetValue("cft.pair", out var signature) || signature.Length == 0) return (layout, null, elements);
         string expected = PairFeaturizer.Default.Signature;
         if (signature != expected) throw new CftModelException($"{path}: metadata 'cft.pair' is '{signature}', this runtime's pair features are '{expected}'");
-        return (layout, PairFeaturizer.Default);
+        return (layout, PairFeaturizer.Default, elements);
     }
 
     /// <summary>Checks the session's inputs and outputs against the metadata.</summary>

@@ -72,8 +72,14 @@ public sealed class CftPredictor : IDisposable
     /// <summary>
     /// The folder of the shipped models: <c>$CFT_MODELS</c> when set, else <c>models/</c> beside the application.
     /// </summary>
-    public static string DefaultModelDirectory =>
-        Environment.GetEnvironmentVariable(ModelDirectoryVariable) is { Length: > 0 } dir ? dir : Path.Combine(AppContext.BaseDirectory, "models");
+    public static string DefaultModelDirectory => ModelDirectoryBeside(AppContext.BaseDirectory);
+
+    /// <summary>
+    /// <c>$CFT_MODELS</c> when set, else <c>models/</c> in <paramref name="directory"/> (the folder of the program or
+    /// library that ships the models).
+    /// </summary>
+    public static string ModelDirectoryBeside(string directory) =>
+        Environment.GetEnvironmentVariable(ModelDirectoryVariable) is { Length: > 0 } dir ? dir : Path.Combine(directory, "models");
 
     /// <summary>Every .onnx in <paramref name="directory"/> (default <see cref="DefaultModelDirectory"/>), sorted by name.</summary>
     /// <exception cref="CftModelException">The folder is missing or holds no model.</exception>
@@ -139,10 +145,11 @@ public sealed class CftPredictor : IDisposable
     public IReadOnlyList<StructurePrediction> Predict(IReadOnlyList<Crystal> crystals, int maxDegreeOfParallelism = 1, bool outOfDomain = false)
     {
         ArgumentNullException.ThrowIfNull(crystals);
-        // Elements do not change under standardisation: the models this call needs are known now, and their
-        // sessions build in the background while the structures are standardised and featurised.
-        foreach (var model in Models)
-            if (outOfDomain || crystals.Any(c => c is not null && model.Covers(c.Sites.Select(s => s.AtomicNumber)))) model.Prepare();
+        // Elements do not change under standardisation: coverage is known from the inputs, so the sessions of the
+        // models this call needs build in the background while the structures are standardised and featurised.
+        var covers = Models.Select(m => crystals.Select(c => m.Covers(c.Sites.Select(s => s.AtomicNumber))).ToArray()).ToArray();
+        for (int m = 0; m < Models.Count; m++)
+            if (outOfDomain || covers[m].Any(c => c)) Models[m].Prepare();
         var prepared = new PreparedStructure?[crystals.Count];
         var errors = new string?[crystals.Count];
         for (int i = 0; i < crystals.Count; i++)
@@ -174,9 +181,10 @@ public sealed class CftPredictor : IDisposable
 
         var values = new List<Prediction>[structures.Length];
         for (int k = 0; k < values.Length; k++) values[k] = [];
-        foreach (var model in Models)
+        for (int m = 0; m < Models.Count; m++)
         {
-            var covered = structures.Select(c => model.Covers(c.Sites.Select(s => s.AtomicNumber))).ToArray();
+            var model = Models[m];
+            var covered = ok.Select(i => covers[m][i]).ToArray();
             // Batches of similar size: every structure of a batch is padded to its largest (pair tensors grow with S²).
             var chosen = Enumerable.Range(0, structures.Length).Where(k => outOfDomain || covered[k]).OrderBy(k => structures[k].Sites.Count).ToArray();
             if (chosen.Length == 0) continue;
