@@ -36,6 +36,11 @@ public static class Program
             Console.Error.WriteLine("cft: " + e.Message);
             return UsageError;
         }
+        finally
+        {
+            // No background native work may outlive Main (see CompletePreload).
+            CftRuntime.Inference.CftModel.CompletePreload();
+        }
     }
 }
 

@@ -16,6 +16,10 @@ internal static class ChildProcess
     }
 
     public static Result Run(string file, string arguments, string workingDirectory, string? libraryPath = null)
+        => Run(file, arguments, workingDirectory, libraryPath, System.Threading.Timeout.InfiniteTimeSpan, out _);
+
+    /// <summary>Runs with a time limit: past it the process tree is killed and <paramref name="timedOut"/> is true.</summary>
+    public static Result Run(string file, string arguments, string workingDirectory, string? libraryPath, System.TimeSpan limit, out bool timedOut)
     {
         var psi = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
         if (libraryPath is not null) psi.Environment["LD_LIBRARY_PATH"] = libraryPath;
@@ -23,8 +27,10 @@ internal static class ChildProcess
         psi.Environment.Remove(CftRuntime.Inference.CftPredictor.ModelDirectoryVariable);
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
-        string output = p.StandardOutput.ReadToEnd();
+        var output = p.StandardOutput.ReadToEndAsync();
+        timedOut = !p.WaitForExit(limit);
+        if (timedOut) p.Kill(entireProcessTree: true);
         p.WaitForExit();
-        return new Result(p.ExitCode, output, err.Result);
+        return new Result(p.ExitCode, output.Result, err.Result);
     }
 }

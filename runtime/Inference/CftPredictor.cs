@@ -181,6 +181,7 @@ public sealed class CftPredictor : IDisposable
 
         var values = new List<Prediction>[structures.Length];
         for (int k = 0; k < values.Length; k++) values[k] = [];
+        var nonFinite = new string?[structures.Length];
         for (int m = 0; m < Models.Count; m++)
         {
             var model = Models[m];
@@ -208,7 +209,9 @@ public sealed class CftPredictor : IDisposable
                 for (int j = 0; j < chunks[c].Length; j++)
                 {
                     int k = chunks[c][j];
-                    values[k].Add(new Prediction(model.Property, results[c][j], model.Unit, model.Name, covered[k]));
+                    // A non-finite output is no prediction: the structure fails with the reason instead of carrying NaN or ∞.
+                    if (!float.IsFinite(results[c][j])) nonFinite[k] ??= $"model {model.Name} gave a non-finite {model.Property} ({results[c][j].ToString(System.Globalization.CultureInfo.InvariantCulture)}): the structure is outside what the model can represent (check the cell and coordinates)";
+                    else values[k].Add(new Prediction(model.Property, results[c][j], model.Unit, model.Name, covered[k]));
                 }
         }
 
@@ -217,7 +220,9 @@ public sealed class CftPredictor : IDisposable
         {
             if (prepared[i] is { } p)
             {
-                output[i] = new StructurePrediction(crystals[i].Id, p.Crystal, p.HermannMauguin, p.Note, values[k], null);
+                output[i] = nonFinite[k] is { } reason
+                    ? new StructurePrediction(crystals[i].Id, null, "", null, [], reason)
+                    : new StructurePrediction(crystals[i].Id, p.Crystal, p.HermannMauguin, p.Note, values[k], null);
                 k++;
             }
             else output[i] = new StructurePrediction(crystals[i].Id, null, "", null, [], errors[i]);
