@@ -20,6 +20,7 @@ public static class Program
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(SymmetryCommand.Create());
+        root.Subcommands.Add(TensorBasisCommand.Create());
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
