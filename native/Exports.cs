@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -305,7 +306,36 @@ public static unsafe class Exports
     /// the message names the structure.
     /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "cft_predict")]
-    public static int CftPredict(IntPtr handle, int nStructures, double* lattices, int* siteCounts, int* atomicNumbers, double* positions, int* spaceGroups, double* values) => Guard(() =>
+    public static int CftPredict(IntPtr handle, int nStructures, double* lattices, int* siteCounts, int* atomicNumbers, double* positions, int* spaceGroups, double* values) =>
+        Guard(() => Predict(handle, nStructures, lattices, siteCounts, atomicNumbers, positions, spaceGroups, values, null, null));
+
+    /// <summary>
+    /// <c>int cft_predict_ex(const cft_model *model, int32_t n_structures, const double *lattices, const int32_t *site_counts,
+    /// const int32_t *atomic_numbers, const double *positions, const int32_t *space_groups, double *values, double *std,
+    /// int32_t *in_domain)</c>: as cft_predict, plus per structure the ensemble's standard deviation (NaN for a model
+    /// without one) and 1/0 for inside/outside the model's domain (cft_domain_note says why). std and in_domain may be NULL.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_predict_ex")]
+    public static int CftPredictEx(IntPtr handle, int nStructures, double* lattices, int* siteCounts, int* atomicNumbers, double* positions, int* spaceGroups, double* values, double* std, int* inDomain) =>
+        Guard(() => Predict(handle, nStructures, lattices, siteCounts, atomicNumbers, positions, spaceGroups, values, std, inDomain));
+
+    /// <summary>
+    /// <c>const char *cft_domain_note(int32_t structure)</c>: why structure <c>structure</c> of the calling thread's last
+    /// successful cft_predict/cft_predict_ex is outside the model's domain; "" when inside, or when there is no such structure.
+    /// Valid until the thread's next cft_predict/cft_predict_ex.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_domain_note")]
+    public static IntPtr CftDomainNote(int structure)
+    {
+        if (t_notes is null || (uint)structure >= (uint)t_notes.Length || t_notes[structure] == IntPtr.Zero)
+            return t_emptyNote == IntPtr.Zero ? t_emptyNote = Marshal.StringToCoTaskMemUTF8("") : t_emptyNote;
+        return t_notes[structure];
+    }
+
+    [ThreadStatic] private static IntPtr[]? t_notes;
+    [ThreadStatic] private static IntPtr t_emptyNote;
+
+    private static int Predict(IntPtr handle, int nStructures, double* lattices, int* siteCounts, int* atomicNumbers, double* positions, int* spaceGroups, double* values, double* std, int* inDomain)
     {
         if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not an open model");
         if (nStructures <= 0) return Fail(ErrorArgument, $"n_structures must be positive, got {nStructures}");
@@ -321,12 +351,31 @@ public static unsafe class Exports
             crystals[s] = crystal!;
             offset += siteCounts[s];
         }
-        var results = m.Predictor.Predict(crystals, 1, outOfDomain: true);
+        IReadOnlyList<StructurePrediction> results;
+        try { results = m.Predictor.Predict(crystals, 1, outOfDomain: true); }
+        catch (CftModelException e) { return Fail(ErrorModel, e.Message); }
         for (int s = 0; s < nStructures; s++)
             if (results[s].Error is { } error) return Fail(ErrorSymmetry, $"structure {s}: {error}");
-        for (int s = 0; s < nStructures; s++) values[s] = results[s].Predictions[0].Value;
+        FreeNotes();
+        t_notes = new IntPtr[nStructures];
+        for (int s = 0; s < nStructures; s++)
+        {
+            var p = results[s].Predictions[0];
+            values[s] = p.Value;
+            if (std != null) std[s] = p.Std ?? double.NaN;
+            if (inDomain != null) inDomain[s] = p.InDomain ? 1 : 0;
+            if (p.DomainNote is { } note) t_notes[s] = Marshal.StringToCoTaskMemUTF8(note);
+        }
         return Ok;
-    });
+    }
+
+    private static void FreeNotes()
+    {
+        if (t_notes is null) return;
+        foreach (var note in t_notes)
+            if (note != IntPtr.Zero) Marshal.FreeCoTaskMem(note);
+        t_notes = null;
+    }
 
     private static int Guard(Func<int> body)
     {

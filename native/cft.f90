@@ -5,6 +5,7 @@ module cft
   private
   public :: cft_feature_count, cft_group_find, cft_featurize, cft_version_string, cft_last_error_string
   public :: cft_model_open, cft_model_open_default, cft_model_close, cft_model_info, cft_predict
+  public :: cft_predict_ex, cft_domain_note_string
   public :: cft_basis_size, cft_basis_table, cft_basis_evaluate
   integer(c_int), parameter, public :: CFT_OK = 0, CFT_ERROR_ARGUMENT = 1, CFT_ERROR_UNKNOWN_GROUP = 2, &
        CFT_ERROR_BUFFER_TOO_SMALL = 3, CFT_ERROR_SYMMETRY = 4, CFT_ERROR_INTERNAL = 5, CFT_ERROR_MODEL = 6
@@ -70,6 +71,19 @@ module cft
        real(c_double), dimension(*), intent(out) :: values
      end function cft_predict
 
+     ! As cft_predict, plus std(n) (ensemble standard deviation; NaN for a single network) and in_domain(n)
+     ! (1 inside the model's domain, 0 outside: cft_domain_note_string(s) says why).
+     integer(c_int) function cft_predict_ex(model, n_structures, lattices, site_counts, atomic_numbers, positions, &
+          space_groups, values, std, in_domain) bind(c, name="cft_predict_ex")
+       import :: c_int, c_int32_t, c_double, c_ptr
+       type(c_ptr), value :: model
+       integer(c_int32_t), value :: n_structures
+       real(c_double), dimension(*), intent(in) :: lattices, positions
+       integer(c_int32_t), dimension(*), intent(in) :: site_counts, atomic_numbers, space_groups
+       real(c_double), dimension(*), intent(out) :: values, std
+       integer(c_int32_t), dimension(*), intent(out) :: in_domain
+     end function cft_predict_ex
+
      !> Size of a setting's compiled basis: non-extinct orbits, their members, extinct frequencies, phase denominator N.
      integer(c_int) function cft_basis_size(group, n_orbits, n_members, n_extinct, phase_denominator) &
           bind(c, name="cft_basis_size")
@@ -104,6 +118,11 @@ module cft
      type(c_ptr) function c_cft_last_error() bind(c, name="cft_last_error")
        import :: c_ptr
      end function c_cft_last_error
+
+     type(c_ptr) function c_cft_domain_note(s) bind(c, name="cft_domain_note")
+       import :: c_ptr, c_int32_t
+       integer(c_int32_t), value :: s
+     end function c_cft_domain_note
 
      integer(c_size_t) function c_strlen(s) bind(c, name="strlen")
        import :: c_ptr, c_size_t
@@ -145,6 +164,13 @@ contains
     character(len=:), allocatable :: text
     text = to_fortran(c_cft_last_error())
   end function cft_last_error_string
+
+  !> Why structure s (0-based) of the thread's last cft_predict/cft_predict_ex is outside the model's domain ('' when inside).
+  function cft_domain_note_string(s) result(text)
+    integer(c_int32_t), intent(in) :: s
+    character(len=:), allocatable :: text
+    text = to_fortran(c_cft_domain_note(s))
+  end function cft_domain_note_string
 
   function to_fortran(p) result(text)
     type(c_ptr), intent(in) :: p

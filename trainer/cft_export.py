@@ -6,18 +6,20 @@ import onnx
 import torch
 
 INPUT_NAMES = ["features", "atomic_number", "weight", "lattice"]
+# EnsembleModel's outputs, in order (the runtime reads them by name; see CftModel.OutputNames in runtime/Inference).
+OUTPUT_NAMES = ["prediction", "std", "novelty"]
 
 
 def export_onnx(model, data, indices, zero, path, metadata):
     pairs = model.radial > 0
     example = data.batch(indices[:2], zero, pairs)
     axes = {"features": {0: "batch", 1: "sites"}, "atomic_number": {0: "batch", 1: "sites"},
-            "weight": {0: "batch", 1: "sites"}, "lattice": {0: "batch"}, "prediction": {0: "batch"}}
+            "weight": {0: "batch", 1: "sites"}, "lattice": {0: "batch"}, **{n: {0: "batch"} for n in OUTPUT_NAMES}}
     names = INPUT_NAMES
     if pairs:
         axes["pair"] = {0: "batch", 1: "sites", 2: "sites"}
         names = INPUT_NAMES + ["pair"]
-    torch.onnx.export(model, example, path, input_names=names, output_names=["prediction"], opset_version=17, dynamic_axes=axes)
+    torch.onnx.export(model, example, path, input_names=names, output_names=OUTPUT_NAMES, opset_version=17, dynamic_axes=axes)
     proto = onnx.load(path)
     del proto.metadata_props[:]
     for key, value in metadata.items():
@@ -32,12 +34,12 @@ def write_test_vectors(model, data, indices, zero, path):
     """Inputs and PyTorch outputs for a padded batch (structures of different sizes), for the C# parity test."""
     batch = data.batch(indices, zero, model.radial > 0)
     with torch.no_grad():
-        out = model(*batch).numpy()
+        out, std, novelty = (t.numpy() for t in model(*batch))
     names = INPUT_NAMES + (["pair"] if model.radial > 0 else [])
     doc = {"ids": [data.ids[i] for i in indices],
            "inputs": {n: {"shape": list(t.shape), "data": [float(v) if t.dtype.is_floating_point else int(v) for v in t.reshape(-1).tolist()]}
                       for n, t in zip(names, batch)},
-           "prediction": [float(v) for v in out]}
+           "prediction": [float(v) for v in out], "std": [float(v) for v in std], "novelty": [float(v) for v in novelty]}
     with open(path, "w") as f:
         json.dump(doc, f, separators=(",", ":"))
 

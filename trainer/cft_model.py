@@ -86,11 +86,17 @@ class CftModel(nn.Module):
 
     def __init__(self, feature_count: int, d: int = 128, heads: int = 8, blocks: int = 3, ff: int = 256,
                  dropout: float = 0.0, head: str = "regression", target_mean: float = 0.0, target_std: float = 1.0,
-                 radial: int = 0):
+                 radial: int = 0, element_properties: torch.Tensor | None = None):
         super().__init__()
         self.radial = radial
         self.head_kind = head
         self.element = nn.Embedding(ELEMENT_VOCABULARY, d)
+        # Physical facts per element (element_properties(): [119, P], standardised), so that an element seen a few
+        # times in training is placed by what it is, not only by a vector learned from those few structures.
+        self.uses_element_properties = element_properties is not None
+        if element_properties is not None:
+            self.register_buffer("element_properties", element_properties.float())
+            self.element_property = nn.Linear(element_properties.shape[1], d)
         self.position = nn.Linear(feature_count, d)
         self.cell = nn.Sequential(nn.Linear(7, d), nn.SiLU(), nn.Linear(d, d))
         self.input_norm = nn.LayerNorm(d)
@@ -102,24 +108,86 @@ class CftModel(nn.Module):
         self.register_buffer("target_std", torch.tensor(float(target_std)))
         # 'gap' head: a structure is called a non-metal when its logit exceeds this (chosen on validation data).
         self.register_buffer("threshold", torch.tensor(0.0))
+        # Targets trained as log10 (moduli, as matbench does): the prediction is 10 ** (network output).
+        self.log10_target = False
 
-    def raw(self, features, atomic_number, weight, lattice, pair=None):
-        """Normalised outputs [B, 1 or 2] (before de-normalisation and gating)."""
+    def embed(self, features, atomic_number, weight, lattice, pair=None):
+        """The pooled structure embedding [B, d] (multiplicity-weighted mean over the cell's atoms)."""
         present = weight > 0
         atoms = weight.sum(-1)
         key_bias = torch.where(present, torch.log(torch.where(present, weight, torch.ones_like(weight))),
                                torch.full_like(weight, -1e9))
         cell = self.cell(lattice_descriptor(lattice, atoms))
-        x = self.input_norm(self.element(atomic_number) + self.position(features) + cell[:, None, :])
+        element = self.element(atomic_number)
+        if self.uses_element_properties:
+            element = element + self.element_property(self.element_properties[atomic_number])
+        x = self.input_norm(element + self.position(features) + cell[:, None, :])
         for block in self.blocks:
             x = block(x, key_bias, pair)
         x = self.final_norm(x)
-        pooled = (x * weight[..., None]).sum(1) / atoms[:, None]
-        return self.readout(pooled)
+        return (x * weight[..., None]).sum(1) / atoms[:, None]
 
-    def forward(self, features, atomic_number, weight, lattice, pair=None):
-        out = self.raw(features, atomic_number, weight, lattice, pair)
+    def raw(self, features, atomic_number, weight, lattice, pair=None):
+        """Normalised outputs [B, 1 or 2] (before de-normalisation and gating)."""
+        return self.readout(self.embed(features, atomic_number, weight, lattice, pair))
+
+    def value_of(self, out):
+        """The prediction [B] in the target's unit from raw outputs."""
         value = out[:, 0] * self.target_std + self.target_mean
+        if self.log10_target:
+            value = torch.pow(10.0, value)
         if self.head_kind == "gap":
             value = torch.where(out[:, 1] > self.threshold, torch.relu(value), torch.zeros_like(value))
         return value
+
+    def forward(self, features, atomic_number, weight, lattice, pair=None):
+        return self.value_of(self.raw(features, atomic_number, weight, lattice, pair))
+
+
+class EnsembleModel(nn.Module):
+    """K members trained with different seeds, exported as one graph. Outputs: prediction [B] (the members' mean),
+    std [B] (their standard deviation: the uncertainty), novelty [B] (distance of member 0's pooled embedding to the
+    nearest of a bank of training structures' embeddings; the model's metadata holds the threshold above which a
+    structure is unlike the training data)."""
+
+    def __init__(self, members, bank: torch.Tensor):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+        self.register_buffer("bank", bank.float())
+        self.radial = members[0].radial
+
+    def forward(self, features, atomic_number, weight, lattice, pair=None):
+        values, embedding = [], None
+        for k, member in enumerate(self.members):
+            e = member.embed(features, atomic_number, weight, lattice, pair)
+            if k == 0:
+                embedding = e
+            values.append(member.value_of(member.readout(e)))
+        stacked = torch.stack(values, dim=1)
+        mean = stacked.mean(dim=1)
+        std = ((stacked - mean[:, None]) ** 2).sum(dim=1).div(max(len(values) - 1, 1)).sqrt()
+        # Squared distances by expansion (cdist has no ONNX export); clamped against rounding below 0.
+        d2 = (embedding * embedding).sum(-1, keepdim=True) - 2 * embedding @ self.bank.T + (self.bank * self.bank).sum(-1)[None, :]
+        novelty = d2.clamp_min(0).min(dim=1).values.sqrt()
+        return mean, std, novelty
+
+
+def element_properties(path: str) -> torch.Tensor:
+    """The committed element table (trainer/element_properties.json) as [119, 2P] standardised features: each
+    property scaled to zero mean and unit variance over the elements that have it, 0 where missing, plus a
+    0/1 'missing' indicator per property. Row 0 (padding) is all zero."""
+    import json
+    with open(path) as f:
+        doc = json.load(f)
+    count = len(doc["properties"])
+    raw = torch.full((ELEMENT_VOCABULARY, count), float("nan"))
+    for z, row in doc["elements"].items():
+        raw[int(z)] = torch.tensor([float("nan") if v is None else float(v) for v in row])
+    known = ~raw[1:].isnan()
+    out = torch.zeros(ELEMENT_VOCABULARY, 2 * count)
+    for j in range(count):
+        column = raw[1:, j][known[:, j]]
+        mean, std = column.mean(), column.std().clamp_min(1e-6)
+        out[1:, j] = torch.where(known[:, j], (raw[1:, j] - mean) / std, torch.zeros(()))
+        out[1:, count + j] = (~known[:, j]).float()
+    return out

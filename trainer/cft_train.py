@@ -19,9 +19,10 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cft_data import FeaturizedDataset, split_of  # noqa: E402
-from cft_model import CftModel  # noqa: E402
+from cft_model import CftModel, EnsembleModel, element_properties  # noqa: E402
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
+ELEMENT_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "element_properties.json")
 
 
 def parse_args(argv=None):
@@ -37,7 +38,15 @@ def parse_args(argv=None):
     p.add_argument("--pairs", choices=["rbf", "none"], default="rbf",
                    help="'rbf': use the dataset's pair distance features (attention bias + continuous-filter messages); 'none' (ablation)")
     p.add_argument("--hold-out-groups", default="", help="comma-separated IT numbers left out of train/val (zero-shot)")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0, help="seed of the first member (member k uses seed + k)")
+    p.add_argument("--members", type=int, default=5, help="ensemble members (different seeds); the std over them is the uncertainty")
+    p.add_argument("--element-features", choices=["table", "none"], default="table",
+                   help="'table': physical element facts (trainer/element_properties.json) added to the learned element embedding")
+    p.add_argument("--schedule", choices=["cosine", "plateau"], default="cosine",
+                   help="'cosine': learning rate annealed to 0 over --epochs; 'plateau': halved when validation stalls")
+    p.add_argument("--log10", action="store_true", help="train on log10 of the target (positive values only, e.g. moduli in GPa); predictions are in the target's unit")
+    p.add_argument("--bank", type=int, default=2048, help="training embeddings kept for the novelty score")
+    p.add_argument("--novelty-quantile", type=float, default=0.99, help="validation quantile of the novelty score used as the domain threshold")
     p.add_argument("--split-seed", type=int, default=0)
     p.add_argument("--epochs", type=int, default=150)
     p.add_argument("--patience", type=int, default=25)
@@ -69,6 +78,8 @@ def loss_of(model, batch, y, head):
 
 
 def loss_from_raw(model, raw, y, head):
+    if model.log10_target:
+        y = torch.log10(y)
     if head == "gap":
         nonmetal = y > 0
         # Non-metals are rare (4 % of perov_5): weight them like the metals so the classifier learns them at all;
@@ -111,43 +122,100 @@ def metrics(y, p):
             "r2": float(1 - (err ** 2).sum() / ss) if ss > 0 else float("nan")}
 
 
-def main(argv=None):
-    args = parse_args(argv)
-    torch.manual_seed(args.seed)
-    np.random.seed(args.seed)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    data = FeaturizedDataset(args.data)
-    if args.target not in data.targets:
-        sys.exit(f"cft_train: {args.data}: no target '{args.target}' (has: {', '.join(sorted(data.targets)) or 'none'})")
-    y_all = data.targets[args.target]
-    held_out = {int(g) for g in args.hold_out_groups.split(",") if g.strip()}
-    count = min(data.count, args.limit) if args.limit else data.count
-    split = {"train": [], "val": [], "test": [], "unseen": []}
-    for i in range(count):
-        if not math.isfinite(y_all[i]):
-            continue
-        split["unseen" if data.standard_space_group[i] in held_out else split_of(data.ids[i], args.split_seed)].append(i)
-    if not split["train"] or not split["val"]:
-        sys.exit(f"cft_train: {args.data}: too few labelled structures to split ({count})")
+def spearman(a, b):
+    """Spearman rank correlation (ties broken by order; enough for continuous values)."""
+    if len(a) < 3:
+        return float("nan")
+    ra, rb = np.argsort(np.argsort(a)), np.argsort(np.argsort(b))
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def centring_factor(space_group_numbers, catalogue):
+    """Lattice points per conventional cell of each structure's standard setting (P 1, A/B/C/I 2, R hexagonal 3, F 4)."""
+    factor = {"P": 1, "A": 2, "B": 2, "C": 2, "I": 2, "R": 3, "F": 4}
+    by_number = {s["number"]: factor[s["centring"]] for s in catalogue if s["standard"]}
+    return np.array([by_number[int(n)] for n in space_group_numbers])
+
+
+def formula_type(numbers, weights):
+    """Anonymous formula of the composition ('ABC3': amounts sorted, reduced by their gcd), 'partial' for
+    non-integral amounts (partial occupancies). The runtime computes the same (CftModelDomain.FormulaType)."""
+    amounts = {}
+    for z, w in zip(numbers, weights):
+        amounts[int(z)] = amounts.get(int(z), 0.0) + float(w)
+    counts = sorted(amounts.values())
+    if any(abs(c - round(c)) > 1e-6 for c in counts):
+        return "partial"
+    ints = [int(round(c)) for c in counts]
+    g = 0
+    for c in ints:
+        g = math.gcd(g, c)
+    return "".join(chr(ord("A") + k) + (str(c // g) if c // g > 1 else "") for k, c in enumerate(ints))
+
+
+def composition_baseline(data, split, y_all, mean, std, seed, log10=False, epochs=300, patience=30):
+    """Composition-only baseline: element fractions plus fraction-weighted element properties -> the readout MLP
+    of CftModel (d = 128), same loss, AdamW, early stopping on validation. Test MAE."""
+    table = element_properties(ELEMENT_TABLE).numpy()
+    x = np.zeros((data.count, 119 + table.shape[1]), np.float32)
+    for i in range(data.count):
+        lo, hi = data.site_start[i], data.site_start[i + 1]
+        z, w = data.atomic_number[lo:hi], data.weight[lo:hi]
+        frac = w / w.sum()
+        np.add.at(x[i], z, frac)
+        x[i, 119:] = (frac[:, None] * table[z]).sum(0)
+    torch.manual_seed(seed)
+    net = torch.nn.Sequential(torch.nn.Linear(x.shape[1], 128), torch.nn.SiLU(), torch.nn.Linear(128, 128), torch.nn.SiLU(), torch.nn.Linear(128, 1))
+    opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
+    xt = torch.from_numpy(x)
+    yt = torch.from_numpy((((np.log10(np.where(y_all > 0, y_all, 1.0)) if log10 else y_all) - mean) / std).astype(np.float32))
+    train, val, test = (np.array(split[k], dtype=np.int64) for k in ("train", "val", "test"))
+    rng = np.random.default_rng(seed)
+    best, best_state, since = float("inf"), None, 0
+    for _ in range(epochs):
+        net.train()
+        order = rng.permutation(train)
+        for lo in range(0, len(order), 128):
+            idx = order[lo:lo + 128]
+            loss = torch.nn.functional.l1_loss(net(xt[idx])[:, 0], yt[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        net.eval()
+        with torch.no_grad():
+            v = float((net(xt[val])[:, 0] - yt[val]).abs().mean())
+        if v < best:
+            best, since, best_state = v, 0, {k: t.clone() for k, t in net.state_dict().items()}
+        else:
+            since += 1
+            if since >= patience:
+                break
+    net.load_state_dict(best_state)
+    with torch.no_grad():
+        p = net(xt[test])[:, 0].numpy() * std + mean
+    if log10:
+        p = 10.0 ** p
+    return float(np.abs(p - y_all[test]).mean()) if len(test) else None
+
+
+def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed, tag):
+    """Trains one member (seed) with early stopping on the validation score; returns it with its best weights."""
+    torch.manual_seed(seed)
+    model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std, radial, table)
+    model.log10_target = args.log10
     y_train = y_all[split["train"]]
-    fit = y_train[y_train > 0] if args.head == "gap" and (y_train > 0).any() else y_train
-    mean, std = float(fit.mean()), float(fit.std()) or 1.0
-    if args.pairs == "rbf" and data.pair is None:
-        sys.exit(f"cft_train: {args.data}: no pair features in the dataset (re-export it with this `cft featurize`) or pass --pairs none")
-    radial = data.radial_count if args.pairs == "rbf" else 0
-    model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std, radial)
     positives = int((y_train > 0).sum())
     model.positive_weight = torch.tensor(float(len(y_train) - positives) / positives if args.head == "gap" and positives else 1.0)
-    zero = args.positional == "none"
-    print(f"cft_train: {args.data} target={args.target} structures train/val/test/unseen = "
-          f"{len(split['train'])}/{len(split['val'])}/{len(split['test'])}/{len(split['unseen'])}; "
-          f"{sum(p.numel() for p in model.parameters()):,} parameters", flush=True)
-
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimiser, factor=0.5, patience=12)
-    rng = np.random.default_rng(args.seed)
     train = np.array(split["train"])
+    steps_per_epoch = math.ceil(len(train) / args.batch_size)
+    total_steps = args.max_steps or args.epochs * steps_per_epoch
+    if args.schedule == "cosine":
+        warmup = min(steps_per_epoch, max(total_steps // 20, 1))
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, total_steps) / total_steps)))
+    else:
+        scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimiser, factor=0.5, patience=12)
+    rng = np.random.default_rng(seed)
     best, best_state, since, steps, started = float("inf"), None, 0, 0, time.time()
     for epoch in range(1, args.epochs + 1):
         model.train()
@@ -166,6 +234,8 @@ def main(argv=None):
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimiser.step()
+            if args.schedule == "cosine":
+                scheduler.step()
             total += float(loss) * len(idx)
             steps += 1
             if args.max_steps and steps >= args.max_steps:
@@ -174,14 +244,15 @@ def main(argv=None):
         # The gated gap prediction is all zero until the classifier is confident: select on the validation MAE at
         # the best non-metal threshold (the threshold the exported model will use).
         score = threshold_mae(model, data, split["val"], y_all, zero)[1] if args.head == "gap" else val_mae
-        scheduler.step(score)
+        if args.schedule == "plateau":
+            scheduler.step(score)
         improved = score < best
         if improved:
             best, since = score, 0
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         else:
             since += 1
-        print(f"epoch {epoch:3d}  train loss {total / len(order):.4f}  val MAE {val_mae:.4f} {args.unit}"
+        print(f"{tag}epoch {epoch:3d}  train loss {total / len(order):.4f}  val MAE {val_mae:.4f} {args.unit}"
               f"{'  *' if improved else ''}  lr {optimiser.param_groups[0]['lr']:.1e}  {time.time() - started:.0f}s", flush=True)
         if since >= args.patience or (args.max_steps and steps >= args.max_steps):
             break
@@ -189,19 +260,113 @@ def main(argv=None):
     model.eval()
     if args.head == "gap":
         model.threshold.fill_(threshold_mae(model, data, split["val"], y_all, zero)[0])
-        print(f"cft_train: non-metal logit threshold {float(model.threshold):.3f} (lowest validation MAE)", flush=True)
+        print(f"{tag}non-metal logit threshold {float(model.threshold):.3f} (lowest validation MAE)", flush=True)
+    return model, epoch, steps
 
-    result = {"target": args.target, "unit": args.unit, "epochs": epoch, "steps": steps, "seconds": round(time.time() - started, 1),
-              "positional": args.positional, "pairs": args.pairs, "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed}
-    predictions = {}
+
+def ensemble_outputs(ensemble, data, indices, zero, batch_size=256):
+    """(mean, std, novelty) arrays of the ensemble on the given structures."""
+    ensemble.eval()
+    outs = [[], [], []]
+    with torch.no_grad():
+        for lo in range(0, len(indices), batch_size):
+            for k, t in enumerate(ensemble(*data.batch(indices[lo:lo + batch_size], zero, ensemble.radial > 0))):
+                outs[k].append(t.numpy())
+    return tuple(np.concatenate(o) if o else np.zeros(0) for o in outs)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    np.random.seed(args.seed)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.members < 1:
+        sys.exit("cft_train: --members must be at least 1")
+    data = FeaturizedDataset(args.data)
+    if args.target not in data.targets:
+        sys.exit(f"cft_train: {args.data}: no target '{args.target}' (has: {', '.join(sorted(data.targets)) or 'none'})")
+    y_all = data.targets[args.target].copy()
+    if args.log10:
+        # log10 needs positive values: others are left out (and counted).
+        bad = ~(y_all > 0)
+        if bad.any():
+            print(f"cft_train: --log10: {int((bad & np.isfinite(y_all)).sum())} structures with {args.target} <= 0 left out", flush=True)
+        y_all[bad] = np.nan
+    held_out = {int(g) for g in args.hold_out_groups.split(",") if g.strip()}
+    count = min(data.count, args.limit) if args.limit else data.count
+    split = {"train": [], "val": [], "test": [], "unseen": []}
+    for i in range(count):
+        if not math.isfinite(y_all[i]):
+            continue
+        split["unseen" if data.standard_space_group[i] in held_out else split_of(data.ids[i], args.split_seed)].append(i)
+    if not split["train"] or not split["val"]:
+        sys.exit(f"cft_train: {args.data}: too few labelled structures to split ({count})")
+    y_train = y_all[split["train"]]
+    fit = y_train[y_train > 0] if args.head == "gap" and (y_train > 0).any() else y_train
+    if args.log10:
+        fit = np.log10(fit)
+    mean, std = float(fit.mean()), float(fit.std()) or 1.0
+    if args.pairs == "rbf" and data.pair is None:
+        sys.exit(f"cft_train: {args.data}: no pair features in the dataset (re-export it with this `cft featurize`) or pass --pairs none")
+    radial = data.radial_count if args.pairs == "rbf" else 0
+    table = element_properties(ELEMENT_TABLE) if args.element_features == "table" else None
+    zero = args.positional == "none"
+    started = time.time()
+    members, epochs, steps = [], [], 0
+    for k in range(args.members):
+        model, epoch, member_steps = train_member(args, data, split, y_all, mean, std, radial, zero, table, args.seed + k,
+                                                  f"member {k + 1}/{args.members} " if args.members > 1 else "")
+        if k == 0:
+            print(f"cft_train: {args.data} target={args.target} structures train/val/test/unseen = "
+                  f"{len(split['train'])}/{len(split['val'])}/{len(split['test'])}/{len(split['unseen'])}; "
+                  f"{sum(p.numel() for p in model.parameters()):,} parameters per member, {args.members} members", flush=True)
+        members.append(model)
+        epochs.append(epoch)
+        steps += member_steps
+
+    # Novelty: distance of member 0's pooled embedding to the nearest of (up to) --bank training structures.
+    rng = np.random.default_rng(args.seed)
+    bank_idx = sorted(rng.choice(split["train"], size=min(args.bank, len(split["train"])), replace=False).tolist())
+    with torch.no_grad():
+        bank = torch.cat([members[0].embed(*data.batch(bank_idx[lo:lo + 256], zero, radial > 0)) for lo in range(0, len(bank_idx), 256)])
+    ensemble = EnsembleModel(members, bank).eval()
+
+    result = {"target": args.target, "unit": args.unit, "members": args.members, "epochs": epochs, "steps": steps,
+              "seconds": round(time.time() - started, 1), "positional": args.positional, "pairs": args.pairs,
+              "element_features": args.element_features, "schedule": args.schedule, "log10": args.log10,
+              "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed}
+    outputs = {name: ensemble_outputs(ensemble, data, idx, zero) for name, idx in split.items()}
     for name, idx in split.items():
-        predictions[name] = predict(model, data, idx, zero)
-        result[name] = metrics(y_all[idx], predictions[name])
+        result[name] = metrics(y_all[idx], outputs[name][0])
+    # Each member alone (mean ± std over seeds): what the ensemble adds.
+    member_test = [float(np.abs(predict(m, data, split["test"], zero) - y_all[split["test"]]).mean()) for m in members] if split["test"] else []
+    if member_test:
+        result["member_test_mae"] = {"mean": float(np.mean(member_test)), "std": float(np.std(member_test, ddof=1)) if len(member_test) > 1 else 0.0, "each": member_test}
+    threshold = float(np.quantile(outputs["val"][2], args.novelty_quantile))
     test_y = y_all[split["test"]]
+    if args.log10 and len(test_y):
+        result["test_log10_mae"] = float(np.abs(np.log10(np.maximum(outputs["test"][0], 1e-12)) - np.log10(test_y)).mean())
+    if len(test_y):
+        err = np.abs(outputs["test"][0] - test_y)
+        sigma = outputs["test"][1]
+        result["calibration"] = {"within_2_sigma": float((err <= 2 * sigma).mean()), "spearman_sigma_error": spearman(sigma, err),
+                                 "mean_sigma": float(sigma.mean()), "novel_fraction": float((outputs["test"][2] > threshold).mean())}
     result["baseline_train_mean_mae"] = float(np.abs(test_y - y_train.mean()).mean()) if len(test_y) else None
     if args.head == "gap":
         result["baseline_always_zero_mae"] = float(np.abs(test_y).mean()) if len(test_y) else None
-    print("cft_train: " + json.dumps({k: result[k] for k in ("test", "unseen", "baseline_train_mean_mae")}), flush=True)
+    if len(test_y) and not args.max_steps:
+        result["baseline_composition_mae"] = composition_baseline(data, split, y_all, mean, std, args.seed, args.log10)
+    print("cft_train: " + json.dumps({k: result.get(k) for k in ("test", "test_log10_mae", "member_test_mae", "calibration", "unseen", "baseline_train_mean_mae", "baseline_composition_mae")}), flush=True)
+
+    # Domain of applicability: what the training data span.
+    catalogue = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "spacegroups.json")))["settings"]
+    factor = centring_factor(data.standard_space_group, catalogue)
+    train_idx = split["train"]
+    atoms = [float(data.weight[data.site_start[i]:data.site_start[i + 1]].sum()) / factor[i] for i in train_idx]
+    types = sorted({formula_type(data.atomic_number[data.site_start[i]:data.site_start[i + 1]], data.weight[data.site_start[i]:data.site_start[i + 1]]) for i in train_idx})
+    domain = {"atoms_per_primitive_cell": [round(min(atoms), 6), round(max(atoms), 6)],
+              "formula_types": types if len(types) <= 64 else None,
+              "novelty_threshold": threshold, "novelty_quantile": args.novelty_quantile, "novelty_bank": len(bank_idx)}
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     stem = os.path.splitext(args.out)[0]
@@ -217,23 +382,25 @@ def main(argv=None):
         "cft.positional": args.positional,
         "cft.pair": data.pair_layout if radial else "",
         "cft.elements": ",".join(str(z) for z in sorted(set(int(z) for i in split["train"] for z in data.atomic_number[data.site_start[i]:data.site_start[i + 1]]))),
-        "cft.normalization": json.dumps({"mean": mean, "std": std}),
+        "cft.domain": json.dumps(domain),
+        "cft.normalization": json.dumps({"mean": mean, "std": std, "log10": args.log10}),
         "cft.data": args.description or os.path.basename(args.data),
         "cft.split": f"sha256('{args.split_seed}:'+id) -> 80% train / 10% val / 10% test; held-out groups: {sorted(held_out) or 'none'}",
-        "cft.metrics": json.dumps({k: result[k] for k in ("train", "val", "test", "unseen", "baseline_train_mean_mae")}),
-        "cft.architecture": json.dumps({"d": args.d, "heads": args.heads, "blocks": args.blocks, "ff": args.ff}),
+        "cft.metrics": json.dumps({k: result.get(k) for k in ("train", "val", "test", "test_log10_mae", "unseen", "member_test_mae", "calibration", "baseline_train_mean_mae", "baseline_composition_mae")}),
+        "cft.architecture": json.dumps({"d": args.d, "heads": args.heads, "blocks": args.blocks, "ff": args.ff, "members": args.members,
+                                        "element_features": args.element_features}),
     }
-    export_onnx(model, data, split["test"] or split["val"], zero, args.out, metadata)
+    export_onnx(ensemble, data, split["test"] or split["val"], zero, args.out, metadata)
     vectors = list((split["test"] or split["val"])[:4])
     if args.head == "gap":
         # Include the two structures with the highest non-metal logits, so the vectors exercise the gate's open branch.
-        logits = raw_outputs(model, data, list(range(count)), zero)[:, 1].numpy()
+        logits = raw_outputs(members[0], data, list(range(count)), zero)[:, 1].numpy()
         vectors = vectors[:2] + [int(i) for i in np.argsort(-logits)[:2]]
-    write_test_vectors(model, data, vectors, zero, stem + ".testvectors.json")
+    write_test_vectors(ensemble, data, vectors, zero, stem + ".testvectors.json")
     with open(stem + ".metrics.json", "w") as f:
         json.dump(result, f, indent=2)
-    write_parity_plot(test_y, predictions["test"], y_all[split["unseen"]], predictions["unseen"], args.target, args.unit, stem + ".parity.png")
-    print(f"cft_train: wrote {args.out}", flush=True)
+    write_parity_plot(test_y, outputs["test"][0], y_all[split["unseen"]], outputs["unseen"][0], args.target, args.unit, stem + ".parity.png")
+    print(f"cft_train: wrote {args.out} ({os.path.getsize(args.out) / 1e6:.1f} MB)", flush=True)
 
 
 if __name__ == "__main__":

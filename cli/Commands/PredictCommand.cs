@@ -15,6 +15,9 @@ namespace CftRuntime.Cli.Commands;
 /// <summary><c>cft predict</c>: properties of structures from the trained CFT models.</summary>
 public static class PredictCommand
 {
+    /// <summary>The columns of <c>--format csv</c>.</summary>
+    public const string CsvHeader = "id,property,value,std,unit,spacegroup,setting,target,model,in_domain,domain_note";
+
     /// <summary>Output formats.</summary>
     public enum Format { Table, Csv, Json }
 
@@ -38,7 +41,7 @@ public static class PredictCommand
         var paths = new Argument<string[]>("paths") { Description = "CIF or POSCAR files, folders (with id_prop.csv targets), or CSV files with a 'cif' column", Arity = ArgumentArity.OneOrMore };
         var models = new Option<string[]>("--model", "-m") { Description = "Model name (see 'cft models') or .onnx path; repeatable. Default: every shipped model whose training elements cover the structure", AllowMultipleArgumentsPerToken = true };
         var properties = new Option<string[]>("--property", "-p") { Description = "Only the models of this property (e.g. heat_ref); repeatable", AllowMultipleArgumentsPerToken = true };
-        var format = new Option<Format>("--format") { Description = "table, csv (id,property,value,unit,spacegroup,setting,target,model,in_domain) or json (one object per line)", DefaultValueFactory = _ => Format.Table };
+        var format = new Option<Format>("--format") { Description = "table, csv (" + CsvHeader + ") or json (one object per line)", DefaultValueFactory = _ => Format.Table };
         var tolerance = new Option<double>("--tolerance") { Description = "Symmetry tolerance in Å for standardisation", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
         var keep = new Option<bool>("--keep-setting") { Description = "Use each structure in the symmetry its file gives, without standardising it (spglib)" };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Threads", DefaultValueFactory = _ => 1 };
@@ -107,7 +110,7 @@ public static class PredictCommand
                 catch (CftModelException e) { throw new CliUsageException(e.Message); }
                 var byRecord = new Dictionary<StructureRecord, StructurePrediction>(ReferenceEqualityComparer.Instance);
                 for (int i = 0; i < readable.Count; i++) byRecord[readable[i]] = results[i];
-                foreach (var record in chunk) output.Write(record, record.Crystal is null ? null : byRecord[record]);
+                output.Write(chunk.Select(record => (record, record.Crystal is null ? null : byRecord[record])).ToList());
                 done += chunk.Count;
                 chunk.Clear();
             }
@@ -139,15 +142,31 @@ public static class PredictCommand
     private sealed class Output(Format format, TextWriter stdout, TextWriter stderr)
     {
         private readonly Dictionary<string, (double Sum, int Count, string Unit)> _errors = new(StringComparer.Ordinal);
-        private readonly string[] _header = ["id", "property", "value", "unit", "space group", "setting", "target"];
+        private readonly string[] _header = ["id", "property", "value", "± std", "unit", "space group", "setting", "target"];
         private int[]? _widths;
-        private bool _extrapolated, _started;
+        private bool _outside, _started;
 
         public int Failed { get; private set; }
 
-        public void Write(StructureRecord record, StructurePrediction? result)
+        /// <summary>Writes one chunk of results (the table's column widths are set by the first chunk, so columns stay aligned).</summary>
+        public void Write(IReadOnlyList<(StructureRecord Record, StructurePrediction? Result)> chunk)
         {
-            if (!_started && format == Format.Csv) stdout.WriteLine("id,property,value,unit,spacegroup,setting,target,model,in_domain");
+            var rows = new List<string[]>();
+            foreach (var (record, result) in chunk) Write(record, result, rows);
+            if (rows.Count == 0) return;
+            if (_widths is null)
+            {
+                // Widths from the header and the whole first chunk, room for the " *" mark; later rows that are
+                // longer (rare: a longer id) widen only their own line, so the columns stay put.
+                _widths = _header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length) + (c == 2 ? 2 : 0))).ToArray();
+                stdout.WriteLine(Line(_header));
+            }
+            foreach (var row in rows) stdout.WriteLine(Line(row));
+        }
+
+        private void Write(StructureRecord record, StructurePrediction? result, List<string[]> rows)
+        {
+            if (!_started && format == Format.Csv) stdout.WriteLine(CsvHeader);
             _started = true;
             string? error = result is null ? record.Error : result.Error;
             if (result is null || error is not null)
@@ -174,31 +193,22 @@ public static class PredictCommand
                 switch (format)
                 {
                     case Format.Csv:
-                        stdout.WriteLine(string.Join(",", Csv(record.Id), p.Property, G(p.Value), Csv(p.Unit), result.SpaceGroup.ToString(CultureInfo.InvariantCulture),
-                            Csv(result.Setting), target is double tv ? G(tv) : "", p.Model, p.InDomain ? "true" : "false"));
+                        stdout.WriteLine(string.Join(",", Csv(record.Id), p.Property, G(p.Value), p.Std is double sd ? G(sd) : "", Csv(p.Unit), result.SpaceGroup.ToString(CultureInfo.InvariantCulture),
+                            Csv(result.Setting), target is double tv ? G(tv) : "", p.Model, p.InDomain ? "true" : "false", Csv(p.DomainNote ?? "")));
                         break;
                     case Format.Json:
                         stdout.WriteLine(ResultJson(record, result, p, target));
                         break;
                     default:
-                        _extrapolated |= !p.InDomain;
-                        WriteRow([record.Id, p.Property, G(p.Value) + (p.InDomain ? "" : " *"), p.Unit, $"{result.SpaceGroup} {result.HermannMauguin}", result.Setting, target is double tt ? G(tt) : ""]);
+                        if (!p.InDomain)
+                        {
+                            _outside = true;
+                            stderr.WriteLine($"cft: {record.Id}: {p.Model}: outside the model's domain: {p.DomainNote}");
+                        }
+                        rows.Add([record.Id, p.Property, G(p.Value) + (p.InDomain ? "" : " *"), p.Std is double s ? G(s) : "", p.Unit, $"{result.SpaceGroup} {result.HermannMauguin}", result.Setting, target is double tt ? G(tt) : ""]);
                         break;
                 }
             }
-        }
-
-        private void WriteRow(string[] row)
-        {
-            if (_widths is null)
-            {
-                // Widths from the first row and the header, grown as needed (the table streams).
-                // Room for a longer id and for the " *" extrapolation mark in the value column.
-                _widths = _header.Select((h, c) => Math.Max(h.Length, Math.Max(row[c].Length + (c == 2 ? 2 : 0), c == 0 ? 12 : 0))).ToArray();
-                stdout.WriteLine(Line(_header));
-            }
-            for (int c = 0; c < row.Length; c++) _widths[c] = Math.Max(_widths[c], row[c].Length);
-            stdout.WriteLine(Line(row));
         }
 
         private string Line(string[] row) => string.Join("  ", row.Select((v, c) => v.PadRight(_widths![c]))).TrimEnd();
@@ -208,7 +218,7 @@ public static class PredictCommand
             var summary = format == Format.Table ? stdout : stderr;
             foreach (var (property, e) in _errors.OrderBy(e => e.Key, StringComparer.Ordinal))
                 summary.WriteLine(FormattableString.Invariant($"MAE {property}: {e.Sum / e.Count:G6} {e.Unit} over {e.Count} structures"));
-            if (_extrapolated) stdout.WriteLine("* the structure has an element the model never saw in training: an extrapolation");
+            if (_outside) stdout.WriteLine("* outside the model's domain (the reason is on stderr): an extrapolation the model cannot vouch for");
         }
     }
 
@@ -232,6 +242,7 @@ public static class PredictCommand
         w.WriteString("file", record.Source);
         w.WriteString("property", p.Property);
         w.WriteNumber("value", p.Value);
+        if (p.Std is double std) w.WriteNumber("std", std);
         w.WriteString("unit", p.Unit);
         w.WriteNumber("spacegroup", result.SpaceGroup);
         w.WriteString("hm", result.HermannMauguin);
@@ -239,6 +250,7 @@ public static class PredictCommand
         if (target is double t) w.WriteNumber("target", t);
         w.WriteString("model", p.Model);
         w.WriteBoolean("in_domain", p.InDomain);
+        if (p.DomainNote is { } domainNote) w.WriteString("domain_note", domainNote);
         if (result.Note is { } note) w.WriteString("note", note);
     });
 }

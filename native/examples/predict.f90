@@ -7,8 +7,8 @@ program predict
   implicit none
   type(c_ptr) :: model
   character(len=:), allocatable :: property, unit
-  real(c_double) :: lattices(9, 2), positions(3, 8), values(2), a
-  integer(c_int32_t) :: z(8), counts(2), groups(2)
+  real(c_double) :: lattices(9, 2), positions(3, 8), values(2), std(2), a
+  integer(c_int32_t) :: z(8), counts(2), groups(2), in_domain(2)
   integer(c_int) :: status
 
   status = cft_model_open_default(model)
@@ -31,5 +31,9 @@ program predict
   end if
   if (cft_model_info(model, property, unit) /= CFT_OK) stop 1
   print '(a, a, a, f9.6, a, f9.6, a, a)', 'SrTiO3 ', property, ': every atom ', values(1), ', unique sites ', values(2), ' ', unit
+  ! The same with the ensemble's uncertainty and the domain check.
+  status = cft_predict_ex(model, 2, lattices, counts, z, positions, groups, values, std, in_domain)
+  if (status /= CFT_OK) stop 1
+  print '(a, f9.6, a, i1, a, a)', 'uncertainty ', std(1), ', in domain ', in_domain(1), ' ', cft_domain_note_string(0)
   status = cft_model_close(model)
 end program predict

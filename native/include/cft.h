@@ -57,7 +57,7 @@ int cft_basis_evaluate(const char *group, int32_t h, int32_t k, int32_t l, int32
 /* A trained model (opaque). Open once, predict from any number of threads, close once. */
 typedef struct cft_model cft_model;
 
-/* Opens a model: NULL for the default shipped model (perov_5-heat_ref), a shipped model's name
+/* Opens a model: NULL for the default shipped model (cmr_perovskites-e_form), a shipped model's name
  * (e.g. "carbon_24-energy_per_atom"; looked up in $CFT_MODELS, else models/ beside the library), or a .onnx path.
  * The model's metadata is checked against the runtime's feature layout (CFT_ERROR_MODEL when it differs). */
 int cft_model_open(const char *model, cft_model **out);
@@ -77,6 +77,20 @@ int cft_model_info(const cft_model *model, const char **property, const char **u
  * names the structure. */
 int cft_predict(const cft_model *model, int32_t n_structures, const double *lattices, const int32_t *site_counts,
                 const int32_t *atomic_numbers, const double *positions, const int32_t *space_groups, double *values);
+
+/* As cft_predict, and per structure: std[s], the standard deviation of the model's ensemble members (its
+ * uncertainty, in the model's unit; NaN for a model that is a single network), and in_domain[s], 1 when the
+ * structure lies inside the model's domain of applicability (elements, atoms per primitive cell, formula type and
+ * embedding distance of its training data), 0 when not: the value is then an extrapolation the model cannot vouch
+ * for, and cft_domain_note(s) says why. std and in_domain may be NULL. */
+int cft_predict_ex(const cft_model *model, int32_t n_structures, const double *lattices, const int32_t *site_counts,
+                   const int32_t *atomic_numbers, const double *positions, const int32_t *space_groups, double *values,
+                   double *std, int32_t *in_domain);
+
+/* Why structure s of the calling thread's last successful cft_predict or cft_predict_ex lies outside the model's
+ * domain, e.g. "2 atoms per primitive cell; trained on 5"; "" when inside (or no such structure). The string lives
+ * until the thread's next cft_predict or cft_predict_ex. */
+const char *cft_domain_note(int32_t s);
 
 #ifdef __cplusplus
 }

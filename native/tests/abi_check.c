@@ -1,5 +1,5 @@
 /* ABI checks for libcft.so: every function with NULL/invalid arguments returns an error code and a message,
- * and 8 threads × 1000 cft_featurize calls, and 8 threads × 1000 cft_predict calls on one model, equal the serial results. Prints "abi ok" and exits 0 on success.
+ * and 8 threads × 1000 cft_featurize calls, and 8 threads × 1000 cft_predict/cft_predict_ex calls on one model, equal the serial results. Prints "abi ok" and exits 0 on success.
  * Build: gcc -Wall -Wextra -Werror -pthread abi_check.c -I../include -L<dir> -lcft */
 #include <pthread.h>
 #include <stdio.h>
@@ -28,8 +28,15 @@ static void *predictor(void *arg) {
     for (int i = 0; i < 1000; i++) {
         /* One structure per call, alternating between the two. */
         int s = i % 2;
-        double value = 0;
-        if (cft_predict(model, 1, LATTICES + 9 * s, COUNTS + s, Z4 + 2 * s, X4 + 6 * s, GROUPS + s, &value) != CFT_OK) return (void *)1;
+        double value = 0, std = -1;
+        int32_t in_domain = -1;
+        if (i % 4 < 2) {
+            if (cft_predict(model, 1, LATTICES + 9 * s, COUNTS + s, Z4 + 2 * s, X4 + 6 * s, GROUPS + s, &value) != CFT_OK) return (void *)1;
+        } else {
+            /* cft_predict_ex: the same value, and each thread's domain notes are its own. */
+            if (cft_predict_ex(model, 1, LATTICES + 9 * s, COUNTS + s, Z4 + 2 * s, X4 + 6 * s, GROUPS + s, &value, &std, &in_domain) != CFT_OK) return (void *)1;
+            if (!(std >= 0) || in_domain != 0 || strstr(cft_domain_note(0), "atoms per primitive cell") == NULL) return (void *)1;
+        }
         if (value != serial_prediction[s]) return (void *)1;
     }
     return NULL;
@@ -145,6 +152,17 @@ int main(void) {
     CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, serial_prediction) == CFT_OK, "predict");
     double single = 0;
     CHECK(cft_predict(model, 1, LATTICES + 9, COUNTS + 1, Z4 + 2, X4 + 6, GROUPS + 1, &single) == CFT_OK && single == serial_prediction[1], "a batch equals its members one by one");
+    double ex_values[2] = { 0, 0 }, ex_std[2] = { -1, -1 };
+    int32_t ex_in[2] = { -1, -1 };
+    CHECK(cft_predict_ex(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, ex_values, ex_std, ex_in) == CFT_OK, "predict_ex");
+    CHECK(ex_values[0] == serial_prediction[0] && ex_values[1] == serial_prediction[1], "predict_ex gives predict's values");
+    CHECK(ex_std[0] > 0 && ex_std[1] > 0, "predict_ex: the ensemble's standard deviation");
+    /* NaCl has 2 atoms per primitive cell: outside the perovskite model's domain, with the reason. */
+    CHECK(ex_in[0] == 0 && ex_in[1] == 0 && strstr(cft_domain_note(1), "2 atoms per primitive cell") != NULL, "predict_ex: NaCl is outside the domain");
+    CHECK(strcmp(cft_domain_note(-1), "") == 0 && strcmp(cft_domain_note(2), "") == 0, "domain_note of no structure");
+    CHECK(cft_predict_ex(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, ex_values, NULL, NULL) == CFT_OK && ex_values[1] == serial_prediction[1], "predict_ex(NULL std, NULL in_domain)");
+    CHECK(cft_predict_ex(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, NULL, ex_std, ex_in) == CFT_ERROR_ARGUMENT, "predict_ex(NULL values)");
+    CHECK(cft_predict_ex(NULL, 2, LATTICES, COUNTS, Z4, X4, GROUPS, ex_values, ex_std, ex_in) == CFT_ERROR_ARGUMENT, "predict_ex(NULL model)");
     for (int t = 0; t < 8; t++) CHECK(pthread_create(&threads[t], NULL, predictor, NULL) == 0, "pthread_create");
     for (int t = 0; t < 8; t++) {
         void *result = NULL;

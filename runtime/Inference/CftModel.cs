@@ -13,6 +13,12 @@ namespace CftRuntime.Inference;
 /// <summary>A model file that cannot be used by this runtime: unreadable, wrong inputs, or metadata that does not match the runtime's feature layout.</summary>
 public sealed class CftModelException(string message, Exception? inner = null) : Exception(message, inner);
 
+/// <summary>What a model gives for a batch, one entry per structure.</summary>
+/// <param name="Prediction">The predicted values in the model's unit.</param>
+/// <param name="Std">The ensemble members' standard deviation (null for a single-network model).</param>
+/// <param name="Novelty">Distance of the structure's embedding to the nearest training structure (null when the model has no novelty output).</param>
+public sealed record ModelOutput(float[] Prediction, float[]? Std, float[]? Novelty);
+
 /// <summary>
 /// One trained CFT model (.onnx written by trainer/cft_train.py) in an ONNX Runtime session. Opening checks the
 /// model's metadata against the runtime (the feature layout signature, the frequency list, the pair features);
@@ -26,7 +32,10 @@ public sealed class CftModel : IDisposable
 
     private static readonly string[] InputNames = ["features", "atomic_number", "weight", "lattice"];
     private static readonly string[] InputNamesWithPairs = ["features", "atomic_number", "weight", "lattice", "pair"];
-    private static readonly string[] OutputNames = ["prediction"];
+    /// <summary>The outputs a model may have: <c>prediction</c> (required), and for ensembles (format 1.1) <c>std</c>
+    /// and <c>novelty</c>; the names trainer/cft_export.py writes.</summary>
+    public static readonly IReadOnlyList<string> OutputNames = ["prediction", "std", "novelty"];
+    private string[] _outputs = ["prediction"];
     private readonly HashSet<int> _elements;
     private readonly int _threads;
     private readonly object _gate = new();
@@ -41,7 +50,11 @@ public sealed class CftModel : IDisposable
         Property = metadata["cft.target"];
         Unit = metadata["cft.unit"];
         UsesFourierFeatures = !(metadata.TryGetValue("cft.positional", out var positional) && positional == "none");
+        Domain = ModelDomain.FromMetadata(path, metadata, elements);
     }
+
+    /// <summary>What the training data span (elements, cell sizes, formula types, novelty threshold): predictions outside it are flagged.</summary>
+    public ModelDomain Domain { get; }
 
     /// <summary>The .onnx file.</summary>
     public string Path { get; }
@@ -162,6 +175,7 @@ public sealed class CftModel : IDisposable
         try
         {
             CheckSignature(Path, session, Layout, Pairs);
+            _outputs = OutputNames.Where(session.OutputMetadata.ContainsKey).ToArray();
             return session;
         }
         catch
@@ -218,12 +232,15 @@ public sealed class CftModel : IDisposable
         if (hasPair && pair!.ElementType != typeof(float)) throw new CftModelException($"{path}: input 'pair' is {pair.ElementType.Name}, expected Single");
         if (!session.OutputMetadata.ContainsKey("prediction"))
             throw new CftModelException($"{path}: the model has no output 'prediction'");
+        foreach (var name in OutputNames)
+            if (session.OutputMetadata.TryGetValue(name, out var output) && output.ElementType != typeof(float))
+                throw new CftModelException($"{path}: output '{name}' is {output.ElementType.Name}, expected Single");
     }
 
-    /// <summary>Runs the model on a padded batch; returns one value per structure in <see cref="Unit"/>.</summary>
+    /// <summary>Runs the model on a padded batch: per structure the value in <see cref="Unit"/> and, for an ensemble, the members' standard deviation and the novelty score.</summary>
     /// <exception cref="CftModelException">The session cannot be built, or ONNX Runtime fails on the input.</exception>
     /// <exception cref="ObjectDisposedException">The model was disposed.</exception>
-    public float[] Run(ModelInput input)
+    public ModelOutput Run(ModelInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.FeatureCount != Layout.FeatureCount) throw new ArgumentException($"input has {input.FeatureCount} features per site, the model takes {Layout.FeatureCount}", nameof(input));
@@ -250,7 +267,7 @@ public sealed class CftModel : IDisposable
         }
     }
 
-    private float[] RunSession(ModelInput input)
+    private ModelOutput RunSession(ModelInput input)
     {
         using var features = OrtValue.CreateTensorValueFromMemory(UsesFourierFeatures ? input.Features : new float[input.Features.Length], [input.Batch, input.Sites, input.FeatureCount]);
         using var atomic = OrtValue.CreateTensorValueFromMemory(input.AtomicNumber, [input.Batch, input.Sites]);
@@ -261,18 +278,26 @@ public sealed class CftModel : IDisposable
         {
             if (input.Pair is null || input.RadialCount != Pairs.RadialCount) throw new ArgumentException($"{Name} takes pair features with R = {Pairs.RadialCount}; the input has {(input.Pair is null ? "none" : "R = " + input.RadialCount)}", nameof(input));
             using var pair = OrtValue.CreateTensorValueFromMemory(input.Pair, [input.Batch, input.Sites, input.Sites, input.RadialCount]);
-            using var withPairs = Session.Run(runOptions, InputNamesWithPairs, [features, atomic, weight, lattice, pair], OutputNames);
-            return Read(withPairs[0], input.Batch);
+            var session = Session;
+            using var withPairs = session.Run(runOptions, InputNamesWithPairs, [features, atomic, weight, lattice, pair], _outputs);
+            return Read(withPairs, input.Batch);
         }
-        using var outputs = Session.Run(runOptions, InputNames, [features, atomic, weight, lattice], OutputNames);
-        return Read(outputs[0], input.Batch);
+        var s = Session;
+        using var outputs = s.Run(runOptions, InputNames, [features, atomic, weight, lattice], _outputs);
+        return Read(outputs, input.Batch);
     }
 
-    private float[] Read(OrtValue output, int batch)
+    private ModelOutput Read(IDisposableReadOnlyCollection<OrtValue> outputs, int batch)
     {
-        var result = output.GetTensorDataAsSpan<float>().ToArray();
-        if (result.Length != batch) throw new CftModelException($"{Path}: output 'prediction' has {result.Length} values for {batch} structures");
-        return result;
+        float[]? Get(string name)
+        {
+            int k = Array.IndexOf(_outputs, name);
+            if (k < 0) return null;
+            var result = outputs[k].GetTensorDataAsSpan<float>().ToArray();
+            if (result.Length != batch) throw new CftModelException($"{Path}: output '{name}' has {result.Length} values for {batch} structures");
+            return result;
+        }
+        return new ModelOutput(Get("prediction")!, Get("std"), Get("novelty"));
     }
 
     /// <inheritdoc/>

@@ -14,8 +14,10 @@ namespace CftRuntime.Inference;
 /// <param name="Value">The prediction in <paramref name="Unit"/>.</param>
 /// <param name="Unit">Unit of the value.</param>
 /// <param name="Model">Name of the model that made it.</param>
-/// <param name="InDomain">False when the structure has an element the model never saw in training (an extrapolation).</param>
-public sealed record Prediction(string Property, double Value, string Unit, string Model, bool InDomain);
+/// <param name="InDomain">False when the structure is outside the model's domain (<see cref="ModelDomain"/>): the value is an extrapolation the model cannot vouch for.</param>
+/// <param name="Std">The ensemble's standard deviation in <paramref name="Unit"/>: the model's uncertainty (null for a single-network model).</param>
+/// <param name="DomainNote">Why the structure is outside the domain, e.g. "7 atoms per primitive cell; trained on 5" (null when in domain).</param>
+public sealed record Prediction(string Property, double Value, string Unit, string Model, bool InDomain, double? Std = null, string? DomainNote = null);
 
 /// <summary>The predictions for one input structure, or why there are none.</summary>
 /// <param name="Id">The input's id.</param>
@@ -40,7 +42,7 @@ public sealed record StructurePrediction(string Id, Crystal? Structure, string H
 public sealed class CftPredictor : IDisposable
 {
     /// <summary>The model used when none is named (the C ABI's <c>cft_model_open(NULL)</c>): formation energy of perovskites.</summary>
-    public const string DefaultModelName = "perov_5-heat_ref";
+    public const string DefaultModelName = "cmr_perovskites-e_form";
 
     /// <summary>Environment variable naming a folder of .onnx models that replaces the shipped ones.</summary>
     public const string ModelDirectoryVariable = "CFT_MODELS";
@@ -139,7 +141,10 @@ public sealed class CftPredictor : IDisposable
 
     /// <summary>
     /// Predicts every structure with every model whose training elements cover it (or with every model when
-    /// <paramref name="outOfDomain"/> is true; such predictions are marked <see cref="Prediction.InDomain"/> false).
+    /// <paramref name="outOfDomain"/> is true). A prediction for a structure outside its model's domain
+    /// (<see cref="ModelDomain.Check"/>: elements, atoms per primitive cell, formula type, novelty) is marked
+    /// <see cref="Prediction.InDomain"/> false with the reason; unless <paramref name="outOfDomain"/> is true, such a
+    /// prediction is dropped when another model gives the same property in its domain.
     /// Structures that cannot be standardised get an <see cref="StructurePrediction.Error"/>; the others are unaffected.
     /// </summary>
     public IReadOnlyList<StructurePrediction> Predict(IReadOnlyList<Crystal> crystals, int maxDegreeOfParallelism = 1, bool outOfDomain = false)
@@ -191,7 +196,7 @@ public sealed class CftPredictor : IDisposable
             if (chosen.Length == 0) continue;
             model.EnsureLoaded(); // here, so that a model that cannot load throws CftModelException, not from inside Parallel.For
             var chunks = SizeBuckets(chosen, k => structures[k].Sites.Count, Math.Max(1, BatchSize));
-            var results = new float[chunks.Length][];
+            var results = new ModelOutput[chunks.Length];
             try
             {
                 Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, c =>
@@ -209,11 +214,26 @@ public sealed class CftPredictor : IDisposable
                 for (int j = 0; j < chunks[c].Length; j++)
                 {
                     int k = chunks[c][j];
+                    float value = results[c].Prediction[j];
+                    double? std = results[c].Std is { } sd ? sd[j] : null;
+                    double? novelty = results[c].Novelty is { } nv ? nv[j] : null;
                     // A non-finite output is no prediction: the structure fails with the reason instead of carrying NaN or ∞.
-                    if (!float.IsFinite(results[c][j])) nonFinite[k] ??= $"model {model.Name} gave a non-finite {model.Property} ({results[c][j].ToString(System.Globalization.CultureInfo.InvariantCulture)}): the structure is outside what the model can represent (check the cell and coordinates)";
-                    else values[k].Add(new Prediction(model.Property, results[c][j], model.Unit, model.Name, covered[k]));
+                    if (!float.IsFinite(value) || std is double sv && !double.IsFinite(sv))
+                        nonFinite[k] ??= $"model {model.Name} gave a non-finite {model.Property} ({value.ToString(System.Globalization.CultureInfo.InvariantCulture)} ± {(std ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)}): the structure is outside what the model can represent (check the cell and coordinates)";
+                    else
+                    {
+                        string? note = model.Domain.Check(structures[k], novelty);
+                        values[k].Add(new Prediction(model.Property, value, model.Unit, model.Name, note is null, std, note));
+                    }
                 }
         }
+
+        if (!outOfDomain)
+            for (int k = 0; k < values.Length; k++)
+            {
+                var held = values[k].Where(p => p.InDomain).Select(p => p.Property).ToHashSet(StringComparer.Ordinal);
+                values[k].RemoveAll(p => !p.InDomain && held.Contains(p.Property));
+            }
 
         var output = new StructurePrediction[crystals.Count];
         for (int i = 0, k = 0; i < crystals.Count; i++)

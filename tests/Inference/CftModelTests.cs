@@ -21,9 +21,18 @@ public class CftModelTests
         using var model = CftModel.Load(ModelTestData.ModelPath(name));
         var vectors = ModelTestData.ReadTestVectors(Path.ChangeExtension(ModelTestData.ModelPath(name), ".testvectors.json"));
         Assert.True(vectors.Input.Batch >= 2, "the test vectors should hold a padded batch");
-        var predicted = model.Run(vectors.Input);
+        var output = model.Run(vectors.Input);
+        var predicted = output.Prediction;
         for (int i = 0; i < predicted.Length; i++)
             Assert.True(ModelTestData.Close(predicted[i], vectors.Prediction[i], 1e-5), $"{vectors.Ids[i]}: ONNX Runtime {predicted[i]}, PyTorch {vectors.Prediction[i]}");
+        // Ensembles: the members' spread and the novelty score travel through ONNX Runtime as well.
+        Assert.Equal(vectors.Std is null, output.Std is null);
+        Assert.Equal(vectors.Novelty is null, output.Novelty is null);
+        for (int i = 0; i < predicted.Length && vectors.Std is not null; i++)
+        {
+            Assert.True(ModelTestData.Close(output.Std![i], vectors.Std[i], 1e-4), $"{vectors.Ids[i]}: std ONNX Runtime {output.Std[i]}, PyTorch {vectors.Std[i]}");
+            Assert.True(ModelTestData.CloseSquared(output.Novelty![i], vectors.Novelty![i], 1e-4), $"{vectors.Ids[i]}: novelty ONNX Runtime {output.Novelty[i]}, PyTorch {vectors.Novelty[i]}");
+        }
     }
 
     [Theory]
@@ -42,7 +51,7 @@ public class CftModelTests
     public void Unique_sites_weighted_by_multiplicity_equal_the_full_cell()
     {
         // heat_ref: values of order 1, so 1e-5 is tight (float32 energies near −154 eV/atom resolve only ~1.5e-5 absolute).
-        const string name = "perov_5-heat_ref";
+        const string name = CftPredictor.DefaultModelName;
         // Every atom of an orbit has the same (G-invariant) features, so the full cell is the unique sites repeated;
         // log-multiplicity attention bias, weighted pooling and pair messages that are linear in the orbit-summed
         // pair features make the two inputs give the same output.
@@ -63,7 +72,7 @@ public class CftModelTests
             var p1 = new Crystal(crystal.Id, crystal.Lattice, CrystalSymmetry.P1, cell);
             var full = new ModelInput(1, cell.Count, featurizer.FeatureCount, cellFeatures, cell.Select(s => (long)s.AtomicNumber).ToArray(),
                 cell.Select(s => (float)s.Occupancy).ToArray(), unique.Lattice, model.Pairs is null ? null : PairFeaturizer.Default.Compute(p1), radial);
-            float a = model.Run(unique)[0], b = model.Run(full)[0];
+            float a = model.Run(unique).Prediction[0], b = model.Run(full).Prediction[0];
             Assert.True(ModelTestData.Close(a, b, 1e-5), $"{path}: unique sites {a}, full cell ({cell.Count} atoms) {b}");
         }
     }
@@ -71,15 +80,15 @@ public class CftModelTests
     [Fact]
     public void Padding_does_not_change_a_prediction()
     {
-        using var model = CftModel.Load(ModelTestData.ModelPath("perov_5-heat_ref"));
+        using var model = CftModel.Load(ModelTestData.ModelPath(CftPredictor.DefaultModelName));
         var featurizer = new Featurizer();
         var pair = new[] { "cubic/POSCAR-221", "monoclinic/POSCAR-015" }.Select(p => SymmetryFinder.Standardize(SymmetryTestData.Read(p)).Crystal).OrderBy(c => c.Sites.Count).ToArray();
         var (small, large) = (pair[0], pair[1]);
         Assert.True(large.Sites.Count > small.Sites.Count, $"{large.Sites.Count} vs {small.Sites.Count} sites");
         int radial = PairFeaturizer.Default.RadialCount;
         float[][]? Pairs(params Crystal[] cs) => model.Pairs is null ? null : cs.Select(PairFeaturizer.Default.Compute).ToArray();
-        float alone = model.Run(ModelInput.Create([small], [featurizer.Featurize(small)], featurizer.FeatureCount, Pairs(small), radial))[0];
-        float padded = model.Run(ModelInput.Create([large, small], [featurizer.Featurize(large), featurizer.Featurize(small)], featurizer.FeatureCount, Pairs(large, small), radial))[1];
+        float alone = model.Run(ModelInput.Create([small], [featurizer.Featurize(small)], featurizer.FeatureCount, Pairs(small), radial)).Prediction[0];
+        float padded = model.Run(ModelInput.Create([large, small], [featurizer.Featurize(large), featurizer.Featurize(small)], featurizer.FeatureCount, Pairs(large, small), radial)).Prediction[1];
         Assert.True(ModelTestData.Close(alone, padded, 1e-5), $"alone {alone}, in a padded batch {padded}");
     }
 
@@ -209,18 +218,18 @@ public class CftModelTests
     [Fact]
     public async System.Threading.Tasks.Task Dispose_waits_for_runs_in_progress_and_later_runs_are_refused()
     {
-        var model = CftModel.Load(ModelTestData.ModelPath("perov_5-heat_ref"));
+        var model = CftModel.Load(ModelTestData.ModelPath(CftPredictor.DefaultModelName));
         var crystal = new Crystal("SrTiO3", Lattice.FromParameters(3.905, 3.905, 3.905, 90, 90, 90), CrystalSymmetry.FromSetting(CftRuntime.Tables.SpaceGroups.Standard(221)),
             new[] { new Site(38, 0, 0, 0), new Site(22, 0.5, 0.5, 0.5), new Site(8, 0.5, 0.5, 0) });
         var input = ModelInput.Create([crystal], [new Featurizer().Featurize(crystal)], FeatureLayout.Default.FeatureCount,
             [PairFeaturizer.Default.Compute(crystal)], PairFeaturizer.Default.RadialCount);
-        float expected = model.Run(input)[0];
+        float expected = model.Run(input).Prediction[0];
         int runs = 0;
         var workers = Enumerable.Range(0, 4).Select(_ => System.Threading.Tasks.Task.Run(() =>
         {
             while (true)
             {
-                try { Assert.Equal(expected, model.Run(input)[0]); System.Threading.Interlocked.Increment(ref runs); }
+                try { Assert.Equal(expected, model.Run(input).Prediction[0]); System.Threading.Interlocked.Increment(ref runs); }
                 catch (ObjectDisposedException) { return; }
             }
         })).ToArray();

@@ -32,16 +32,16 @@ public class CftPredictorTests
         // The test vectors' structures, read again from the dataset CSV and taken through the whole C# path
         // (CIF → spglib → features → ONNX Runtime), give PyTorch's predictions.
         var vectors = ModelTestData.ReadTestVectors(Path.ChangeExtension(ModelTestData.ModelPath(name), ".testvectors.json"));
-        string set = name.StartsWith("carbon_24", StringComparison.Ordinal) ? "carbon_24" : "perov_5";
         var wanted = vectors.Ids.ToHashSet();
-        var crystals = StructureSource.Enumerate([Path.Combine(Io.IoTestData.DataRoot, set, "val.csv")]).Where(r => wanted.Contains(r.Id)).ToDictionary(r => r.Id, r => r.Crystal!);
+        var crystals = StructureSource.Enumerate(ModelTestData.DatasetFiles(name)).Where(r => wanted.Contains(r.Id)).ToDictionary(r => r.Id, r => r.Crystal!);
         using var predictor = CftPredictor.Load([ModelTestData.ModelPath(name)]);
         var results = predictor.Predict(vectors.Ids.Select(id => crystals[id]).ToList());
         for (int i = 0; i < results.Count; i++)
         {
             Assert.Null(results[i].Error);
-            double value = Assert.Single(results[i].Predictions).Value;
-            Assert.True(ModelTestData.Close(value, vectors.Prediction[i], 1e-4), $"{vectors.Ids[i]}: C# {value}, PyTorch {vectors.Prediction[i]}");
+            var prediction = Assert.Single(results[i].Predictions);
+            Assert.True(ModelTestData.Close(prediction.Value, vectors.Prediction[i], 1e-4), $"{vectors.Ids[i]}: C# {prediction.Value}, PyTorch {vectors.Prediction[i]}");
+            if (vectors.Std is not null) Assert.True(ModelTestData.Close(prediction.Std!.Value, vectors.Std[i], 1e-3), $"{vectors.Ids[i]}: std C# {prediction.Std}, PyTorch {vectors.Std[i]}");
         }
     }
 
@@ -123,6 +123,72 @@ public class CftPredictorTests
             Assert.Equal(single.Predictions.Select(p => p.Model), batched[i].Predictions.Select(p => p.Model));
             for (int m = 0; m < single.Predictions.Count; m++)
                 Assert.True(ModelTestData.Close(single.Predictions[m].Value, batched[i].Predictions[m].Value, 1e-5));
+        }
+    }
+
+    private static string Example(string file) => Path.Combine(TestData.RepositoryRoot, "data", "examples", file);
+
+    [Theory]
+    [InlineData("abinit__si.cif", "2 atoms per primitive cell; trained on 5")]
+    [InlineData("Li2O.cif", "3 atoms per primitive cell; trained on 5")]
+    [InlineData("garnet.cif", "80 atoms per primitive cell; trained on 5")]
+    public void Non_perovskites_are_flagged_with_the_reason_under_the_perovskite_model(string file, string reason)
+    {
+        using var predictor = CftPredictor.Load([ModelTestData.ModelPath(CftPredictor.DefaultModelName)]);
+        var crystal = CifReader.ReadCrystals(Example(file))[0];
+        var prediction = Assert.Single(predictor.Predict(crystal, outOfDomain: true).Predictions);
+        Assert.False(prediction.InDomain);
+        Assert.Contains(reason, prediction.DomainNote);
+        Assert.Contains("formula type", prediction.DomainNote);
+        Assert.True(prediction.Std > 0, $"{file}: std {prediction.Std}");
+    }
+
+    [Fact]
+    public void Held_out_CMR_perovskites_are_in_the_domain_of_the_CMR_models_with_an_uncertainty()
+    {
+        // 40 rows of the CMR test split (never trained on). The novelty threshold is the 99th percentile of the
+        // validation scores, so about 1 in 100 held-out structures is flagged as unusual; the cell and formula checks never.
+        var crystals = StructureSource.Enumerate([Example("cmr_perovskites_sample.csv")]).Select(r => r.Crystal!).ToList();
+        using var predictor = CftPredictor.Load(ModelTestData.ShippedModels.Select(o => (string)o[0]).Where(n => n.StartsWith("cmr_perovskites-", StringComparison.Ordinal)).Select(ModelTestData.ModelPath));
+        Assert.Equal(2, predictor.Models.Count);
+        var results = predictor.Predict(crystals);
+        var predictions = results.SelectMany(r => r.Predictions).ToList();
+        Assert.Equal(2 * crystals.Count, predictions.Count);
+        Assert.All(predictions, p => Assert.DoesNotContain("atoms per primitive cell", p.DomainNote ?? ""));
+        Assert.All(predictions, p => Assert.DoesNotContain("formula type", p.DomainNote ?? ""));
+        Assert.All(predictions, p => Assert.True(p.Std >= 0));
+        Assert.True(predictions.Count(p => p.InDomain) >= predictions.Count - 2, string.Join("\n", predictions.Where(p => !p.InDomain).Select(p => p.DomainNote)));
+    }
+
+    [Fact]
+    public void Out_of_domain_predictions_give_way_to_an_in_domain_model_of_the_same_property()
+    {
+        // The default model under two names: "wide" also admits 2 to 5 atoms per primitive cell, the formula types A and
+        // AB2 and any embedding distance.
+        string path = ModelTestData.ModelPath(CftPredictor.DefaultModelName);
+        string wide = ModelTestData.CopyWithMetadata(path, "wide", m => m["cft.domain"] = System.Text.RegularExpressions.Regex.Replace(m["cft.domain"]
+            .Replace("\"atoms_per_primitive_cell\": [5.0, 5.0]", "\"atoms_per_primitive_cell\": [2.0, 5.0]")
+            .Replace("\"formula_types\": [", "\"formula_types\": [\"A\", \"AB2\", "), "\"novelty_threshold\": [-+0-9.eE]+", "\"novelty_threshold\": 1e9"));
+        string narrow = ModelTestData.CopyWithMetadata(path, "narrow", _ => { });
+        try
+        {
+            using var predictor = CftPredictor.Load([narrow, wide]);
+            Assert.True(predictor.Models[1].Domain.AtomsPerPrimitiveCell == (2.0, 5.0), predictor.Models[1].Metadata["cft.domain"]);
+            var li2o = CifReader.ReadCrystals(Example("Li2O.cif"))[0];
+            var all = predictor.Predict(li2o, outOfDomain: true);
+            Assert.Equal(["narrow", "wide"], all.Predictions.Select(p => p.Model));
+            Assert.False(all.Predictions[0].InDomain);
+            Assert.True(all.Predictions[1].InDomain, all.Predictions[1].DomainNote);
+            Assert.Equal(all.Predictions[0].Value, all.Predictions[1].Value);
+            // Without outOfDomain the out-of-domain value gives way; with the in-domain model gone it stays, flagged.
+            Assert.Equal("wide", Assert.Single(predictor.Predict(li2o).Predictions).Model);
+            using var alone = CftPredictor.Load([narrow]);
+            Assert.False(Assert.Single(alone.Predict(li2o).Predictions).InDomain);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(wide)!, true);
+            Directory.Delete(Path.GetDirectoryName(narrow)!, true);
         }
     }
 }

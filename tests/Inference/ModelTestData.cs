@@ -18,8 +18,21 @@ public static class ModelTestData
 
     public static string ModelPath(string name) => Path.Combine(ModelDirectory, name + ".onnx");
 
+    /// <summary>The shared dataset files a shipped model was trained on (its name is <c>&lt;dataset&gt;-&lt;property&gt;</c>).</summary>
+    public static string[] DatasetFiles(string name)
+    {
+        string dataset = name[..name.LastIndexOf('-')];
+        string Data(string set, string file) => Path.Combine(Io.IoTestData.DataRoot, set, file);
+        return dataset switch
+        {
+            "perov_5" or "carbon_24" => [Data(dataset, "val.csv")],
+            "oqmd_mp_perovskites" => [Data("oqmd_perovskites", "data.csv"), Data("mp_perovskites", "data.csv")],
+            _ => [Data(dataset, "data.csv")],
+        };
+    }
+
     /// <summary>Test vectors written by trainer/cft_export.py: a padded batch and PyTorch's predictions.</summary>
-    public sealed record TestVectors(string[] Ids, ModelInput Input, float[] Prediction);
+    public sealed record TestVectors(string[] Ids, ModelInput Input, float[] Prediction, float[]? Std = null, float[]? Novelty = null);
 
     public static TestVectors ReadTestVectors(string path)
     {
@@ -33,10 +46,80 @@ public static class ModelTestData
         var input = new ModelInput(shape[0], shape[1], shape[2], Floats("features"),
             inputs.GetProperty("atomic_number").GetProperty("data").EnumerateArray().Select(e => e.GetInt64()).ToArray(),
             Floats("weight"), Floats("lattice"), pairs ? Floats("pair") : null, pairs ? Shape("pair")[3] : 0);
+        float[]? Output(string n) => root.TryGetProperty(n, out var o) ? o.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray() : null;
         return new TestVectors(root.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToArray(), input,
-            root.GetProperty("prediction").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray());
+            Output("prediction")!, Output("std"), Output("novelty"));
     }
 
     /// <summary>|a − b| ≤ tolerance × max(1, |b|): float32 holds energies near −154 eV/atom to about 1.5e-5 absolute.</summary>
     public static bool Close(double a, double b, double tolerance) => Math.Abs(a - b) <= tolerance * Math.Max(1, Math.Abs(b));
+
+    /// <summary>
+    /// Close in the square: the novelty score is √(|e|² − 2 e·b + |b|²), exact to float rounding in the square, so a
+    /// distance of 0 (a bank structure itself) comes out as √(rounding) ≈ 1e-3.
+    /// </summary>
+    public static bool CloseSquared(double a, double b, double tolerance) => Math.Abs(a * a - b * b) <= tolerance * Math.Max(1, b * b);
+
+    /// <summary>
+    /// A copy of a model file (in a new temporary folder, named <paramref name="name"/>.onnx) whose metadata is
+    /// <paramref name="change"/>d: every other top-level field of the ModelProto is copied as it is, the metadata entries
+    /// (field 14) are written anew.
+    /// </summary>
+    public static string CopyWithMetadata(string path, string name, Action<Dictionary<string, string>> change)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var metadata = OnnxMetadata.Parse(bytes);
+        change(metadata);
+        var output = new List<byte>(bytes.Length + 1024);
+        int position = 0;
+        while (position < bytes.Length)
+        {
+            int start = position;
+            ulong tag = Varint(bytes, ref position);
+            switch ((int)(tag & 7))
+            {
+                case 0: Varint(bytes, ref position); break;
+                case 1: position += 8; break;
+                case 2: position += (int)Varint(bytes, ref position); break;
+                case 5: position += 4; break;
+                default: throw new FormatException("wire type");
+            }
+            if (tag >> 3 != 14) output.AddRange(bytes.AsSpan(start, position - start).ToArray());
+        }
+        foreach (var (key, value) in metadata)
+        {
+            var entry = new List<byte>();
+            Field(entry, 1, System.Text.Encoding.UTF8.GetBytes(key));
+            Field(entry, 2, System.Text.Encoding.UTF8.GetBytes(value));
+            Field(output, 14, entry.ToArray());
+        }
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-models-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        string copy = Path.Combine(dir, name + ".onnx");
+        File.WriteAllBytes(copy, output.ToArray());
+        return copy;
+    }
+
+    private static ulong Varint(byte[] data, ref int position)
+    {
+        ulong value = 0;
+        for (int shift = 0; ; shift += 7)
+        {
+            byte b = data[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80) return value;
+        }
+    }
+
+    private static void Field(List<byte> bytes, int field, byte[] payload)
+    {
+        void Add(ulong v)
+        {
+            while (v >= 0x80) { bytes.Add((byte)(v | 0x80)); v >>= 7; }
+            bytes.Add((byte)v);
+        }
+        Add((ulong)(field << 3 | 2));
+        Add((ulong)payload.Length);
+        bytes.AddRange(payload);
+    }
 }

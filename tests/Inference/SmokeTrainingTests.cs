@@ -13,41 +13,52 @@ namespace CftRuntime.Tests.Inference;
 /// </summary>
 public class SmokeTrainingTests
 {
+    /// <summary>Every model kind that is shipped: gap head, plain regression (with and without pair features), log10 moduli.</summary>
     [Theory]
-    [InlineData("dir_gap", "eV", "--head", "gap")]
-    [InlineData("heat_ref", "eV/cell", "--pairs", "none")]
-    public async System.Threading.Tasks.Task The_trainer_exports_a_model_that_loads_and_matches_its_test_vectors(string target, string unit, string option, string value)
+    [InlineData("perov_5_sample.csv", "dir_gap", "eV", "--head", "gap")]
+    [InlineData("perov_5_sample.csv", "heat_ref", "eV/cell", "--pairs", "none")]
+    [InlineData("carbon_24_sample.csv", "energy_per_atom", "eV/atom", "--positional", "none")]
+    [InlineData("mp_elastic_sample.csv", "K_Voigt", "GPa", "--log10", "")]
+    public async System.Threading.Tasks.Task The_trainer_exports_an_ensemble_that_loads_and_matches_its_test_vectors(string sample, string target, string unit, string option, string value)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"cft-smoke-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
         try
         {
-            string npz = Path.Combine(dir, "perov.npz");
+            string npz = Path.Combine(dir, "data.npz");
             var o = new StringWriter();
             var e = new StringWriter();
-            Assert.Equal(0, FeaturizeCommand.Run([Path.Combine(TestData.RepositoryRoot, "data", "examples", "perov_5_sample.csv")], npz, 1, o, e));
+            Assert.Equal(0, FeaturizeCommand.Run([Path.Combine(TestData.RepositoryRoot, "data", "examples", sample)], npz, 1, o, e));
 
             var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestData.RepositoryRoot };
             foreach (var a in new[] { "trainer/cft_train.py", "--data", npz, "--target", target, "--unit", unit, option, value, "--out", Path.Combine(dir, "smoke.onnx"),
-                         "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64" })
-                psi.ArgumentList.Add(a);
+                         "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64", "--members", "3", "--split-seed", "1" })
+                if (a.Length > 0) psi.ArgumentList.Add(a);
             psi.Environment["OPENBLAS_NUM_THREADS"] = "1";
             using var p = Process.Start(psi)!;
             var stderr = p.StandardError.ReadToEndAsync();
             string output = p.StandardOutput.ReadToEnd();
             Assert.True(p.WaitForExit(300_000), "the smoke training did not finish in 5 minutes");
             Assert.True(p.ExitCode == 0, $"cft_train.py exited {p.ExitCode}:\n{output}\n{await stderr}");
-            Assert.Contains("epoch   1", output);
+            Assert.Contains("member 3/3 epoch   1", output);
             Assert.True(File.Exists(Path.Combine(dir, "smoke.parity.png")) || output.Contains("no parity plot"), output);
 
             using var model = CftModel.Load(Path.Combine(dir, "smoke.onnx"));
             Assert.Equal(target, model.Property);
             Assert.Equal(unit, model.Unit);
-            Assert.Equal(value == "none", model.Pairs is null);
+            Assert.Equal(option == "--pairs", model.Pairs is null);
+            Assert.Equal(option != "--positional", model.UsesFourierFeatures);
+            Assert.True(model.Domain.IsDescribed);
+            Assert.NotNull(model.Domain.NoveltyThreshold);
             var vectors = ModelTestData.ReadTestVectors(Path.Combine(dir, "smoke.testvectors.json"));
-            var predicted = model.Run(vectors.Input);
-            for (int i = 0; i < predicted.Length; i++)
-                Assert.True(ModelTestData.Close(predicted[i], vectors.Prediction[i], 1e-5), $"{vectors.Ids[i]}: ONNX Runtime {predicted[i]}, PyTorch {vectors.Prediction[i]}");
+            var run = model.Run(vectors.Input);
+            for (int i = 0; i < run.Prediction.Length; i++)
+            {
+                Assert.True(ModelTestData.Close(run.Prediction[i], vectors.Prediction[i], 1e-5), $"{vectors.Ids[i]}: ONNX Runtime {run.Prediction[i]}, PyTorch {vectors.Prediction[i]}");
+                Assert.True(ModelTestData.Close(run.Std![i], vectors.Std![i], 1e-4), $"{vectors.Ids[i]}: std ONNX Runtime {run.Std[i]}, PyTorch {vectors.Std[i]}");
+                Assert.True(ModelTestData.CloseSquared(run.Novelty![i], vectors.Novelty![i], 1e-4), $"{vectors.Ids[i]}: novelty ONNX Runtime {run.Novelty[i]}, PyTorch {vectors.Novelty[i]}");
+                if (option == "--log10") Assert.True(run.Prediction[i] > 0, "10^x moduli are positive");
+            }
         }
         finally
         {

@@ -143,13 +143,23 @@ public class NativeAbiTests
             double a = 3.905;
             var srtio3 = new Crystal("SrTiO3", Lattice.FromParameters(a, a, a, 90, 90, 90), CrystalSymmetry.FromSetting(SpaceGroups.Standard(221)),
                 new[] { new Site(38, 0, 0, 0), new Site(22, 0.5, 0.5, 0.5), new Site(8, 0.5, 0.5, 0) });
-            double expected = predictor.Predict(srtio3).Predictions[0].Value;
-            Assert.Equal(FormattableString.Invariant($"SrTiO3 heat_ref: {expected:F6} eV/cell (every atom), {expected:F6} eV/cell (unique sites in Pm-3m)"), plines[0]);
-            Assert.StartsWith("NULL lattices: status 1, ", plines[1]);
-            Assert.Equal("negative site count: status 1, structure 1: site_counts[1] must be positive, got -1", plines[2]);
-            Assert.Equal("closed twice: status 1", plines[3]);
-            Assert.Equal("closed handle: status 1", plines[4]);
-            Assert.StartsWith("missing model: status 6, /nonexistent/model.onnx: model file not found", plines[5]);
+            var managed = predictor.Predict(srtio3).Predictions[0];
+            double expected = managed.Value;
+            string property = managed.Property, unit = managed.Unit;
+            Assert.Equal(FormattableString.Invariant($"SrTiO3 {property}: {expected:F6} {unit} (every atom), {expected:F6} {unit} (unique sites in Pm-3m)"), plines[0]);
+            // The ensemble's uncertainty and the domain check (cft_predict_ex), as the managed predictor gives them.
+            Assert.True(managed.InDomain, managed.DomainNote);
+            Assert.Equal(FormattableString.Invariant($"uncertainty: {managed.Std:F6} {unit}, in domain: 1 1"), plines[1]);
+            var si = Assert.Single(predictor.Predict(new Crystal("Si", Lattice.FromParameters(5.431, 5.431, 5.431, 90, 90, 90), CrystalSymmetry.FromSetting(SpaceGroups.Standard(227)),
+                new[] { new Site(14, 0.125, 0.125, 0.125) }), outOfDomain: true).Predictions);
+            Assert.False(si.InDomain);
+            Assert.Equal($"Si in domain: 0 ({si.DomainNote})", plines[2]);
+            Assert.Contains("2 atoms per primitive cell; trained on 5", plines[2]);
+            Assert.StartsWith("NULL lattices: status 1, ", plines[3]);
+            Assert.Equal("negative site count: status 1, structure 1: site_counts[1] must be positive, got -1", plines[4]);
+            Assert.Equal("closed twice: status 1", plines[5]);
+            Assert.Equal("closed handle: status 1", plines[6]);
+            Assert.StartsWith("missing model: status 6, /nonexistent/model.onnx: model file not found", plines[7]);
 
             // The same from Fortran (native/examples/predict.f90).
             string pfexe = Path.Combine(dir, "predict_f");
@@ -157,7 +167,9 @@ public class NativeAbiTests
             Assert.True(gfortranPredict.Code == 0, gfortranPredict.Output);
             var (pfcode, pfoutput) = Run(pfexe, "", dir, dir);
             Assert.True(pfcode == 0, pfoutput);
-            Assert.Equal(FormattableString.Invariant($"SrTiO3 heat_ref: every atom {expected,9:F6}, unique sites {expected,9:F6} eV/cell"), pfoutput.Trim());
+            var pflines = pfoutput.Trim().Split('\n');
+            Assert.Equal(FormattableString.Invariant($"SrTiO3 {property}: every atom {expected,9:F6}, unique sites {expected,9:F6} {unit}"), pflines[0].Trim());
+            Assert.Equal(FormattableString.Invariant($"uncertainty {managed.Std,9:F6}, in domain 1"), pflines[1].Trim());
         }
         finally { Directory.Delete(dir, true); }
     }
