@@ -4,6 +4,7 @@ using System.IO;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CftRuntime.Crystals;
+using CftRuntime.Errors;
 using CftRuntime.Features;
 using CftRuntime.Inference;
 using CftRuntime.Symmetry;
@@ -17,8 +18,9 @@ namespace CftRuntime.Native;
 /// </summary>
 public static unsafe class Exports
 {
-    /// <summary>Status codes (cft.h).</summary>
-    public const int Ok = 0, ErrorArgument = 1, ErrorUnknownGroup = 2, ErrorBufferTooSmall = 3, ErrorSymmetry = 4, ErrorInternal = 5, ErrorModel = 6;
+    /// <summary>Status codes (cft.h), from the one source <see cref="CftStatus"/>.</summary>
+    public const int Ok = (int)CftStatus.Ok, ErrorArgument = (int)CftStatus.Argument, ErrorUnknownGroup = (int)CftStatus.UnknownGroup,
+        ErrorBufferTooSmall = (int)CftStatus.BufferTooSmall, ErrorSymmetry = (int)CftStatus.Symmetry, ErrorInternal = (int)CftStatus.Internal, ErrorModel = (int)CftStatus.Model;
 
     private static readonly Featurizer Featurizer = new();
     private static readonly IntPtr Version = Marshal.StringToCoTaskMemUTF8(typeof(Exports).Assembly.GetName().Version?.ToString() ?? "0");

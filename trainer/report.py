@@ -20,21 +20,35 @@ def mae(m, split="test"):
 
 def main():
     runs = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "runs")
-    # The shipped models (models/README.md says why carbon is the pair-only variant).
-    shipped = [("perov_5-heat_ref", "heat_ref", "Fourier (CFT) + pairs"), ("perov_5-dir_gap", "dir_gap", "Fourier (CFT) + pairs, gap head"),
-               ("ablation-energy_per_atom-pairsonly", "energy_per_atom", "pairs only")]
-    print("| target | shipped variant | unit | test MAE | train-mean baseline MAE | always-zero MAE | test R² | test structures | epochs |")
-    print("|---|---|---|---|---|---|---|---|---|")
-    for name, target, variant in shipped:
+    # The shipped ensembles (models/README.md).
+    shipped = ["cmr_perovskites-e_form", "cmr_perovskites-gap_gllbsc", "oqmd_mp_perovskites-formation_energy", "oqmd_mp_perovskites-band_gap",
+               "mp_elastic-K_Voigt", "mp_elastic-G_Voigt", "carbon_24-energy_per_atom"]
+    print("| model | unit | test MAE, ensemble | one member (mean ± std of 5 seeds) | train-mean baseline | composition-only baseline | always-zero | test R² | test n |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for name in shipped:
         m = load(runs, name)
         if not m:
             continue
+        member = m.get("member_test_mae") or {}
+        one = f"{member['mean']:.4f} ± {member['std']:.4f}" if member else "—"
+        comp = m.get("baseline_composition_mae")
+        comp_text = f"{comp:.4f} ({m['test']['mae'] / comp:.2f}×)" if comp else "—"
         zero = f"{m['baseline_always_zero_mae']:.4f}" if m.get("baseline_always_zero_mae") is not None else "—"
-        print(f"| `{target}` | {variant} | {m['unit']} | {mae(m)} | {m['baseline_train_mean_mae']:.4f} | {zero} | {m['test']['r2']:.3f} | {m['test']['count']} | {m['epochs']} |")
+        log10 = f" (log10: {m['test_log10_mae']:.4f})" if m.get("test_log10_mae") is not None else ""
+        print(f"| `{name}` | {m['unit']} | {mae(m)}{log10} | {one} | {m['baseline_train_mean_mae']:.4f} | {comp_text} | {zero} | {m['test']['r2']:.3f} | {m['test']['count']} |")
+    print()
+    print("| model | test errors within ±2σ | Spearman(σ, abs error) | mean σ | test structures above the novelty threshold |")
+    print("|---|---:|---:|---:|---:|")
+    for name in shipped:
+        m = load(runs, name)
+        if not m or "calibration" not in m:
+            continue
+        c = m["calibration"]
+        print(f"| `{name}` | {c['within_2_sigma']:.1%} | {c['spearman_sigma_error']:.2f} | {c['mean_sigma']:.4f} {m['unit']} | {c['novel_fraction']:.1%} |")
     print()
     print("| target (test MAE) | Fourier (CFT) + pair messages | Fourier (CFT) only | plain (P1) Fourier only | nothing positional | pair messages only |")
     print("|---|---|---|---|---|---|")
-    for name, target in [("perov_5-heat_ref", "heat_ref"), ("carbon_24-energy_per_atom", "energy_per_atom")]:
+    for name, target in [("perov_5-heat_ref", "heat_ref"), ("carbon_24-energy_per_atom-fourier", "energy_per_atom")]:
         cells = [mae(load(runs, name)), mae(load(runs, f"ablation-{target}-nopairs")), mae(load(runs, f"ablation-{target}-plain")),
                  mae(load(runs, f"ablation-{target}-none")), mae(load(runs, f"ablation-{target}-pairsonly"))]
         if all(c == "—" for c in cells[1:]):
