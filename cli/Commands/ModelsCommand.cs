@@ -58,11 +58,30 @@ public static class ModelsCommand
                 stdout.WriteLine($"  elements: {string.Join(" ", model.Elements.OrderBy(z => z).Select(Elements.Symbol))}");
                 string fourier = model.UsesFourierFeatures ? model.Layout.Signature : "no Fourier features";
                 stdout.WriteLine($"  features: {fourier}{(model.Pairs is null ? "" : " + " + model.Pairs.Signature)}");
+                var domain = model.Domain;
+                if (domain.IsDescribed)
+                {
+                    var parts = new List<string>();
+                    if (domain.AtomsPerPrimitiveCell is { } atoms)
+                        parts.Add(atoms.Min == atoms.Max ? FormattableString.Invariant($"{atoms.Min:G6} atoms per primitive cell") : FormattableString.Invariant($"{atoms.Min:G6}–{atoms.Max:G6} atoms per primitive cell"));
+                    if (domain.FormulaTypes is { } types)
+                        parts.Add("formula types " + string.Join(" ", types.OrderBy(t => t.Length).ThenBy(t => t, StringComparer.Ordinal)));
+                    if (domain.NoveltyThreshold is double threshold)
+                        parts.Add(FormattableString.Invariant($"embedding distance ≤ {threshold:G4}"));
+                    stdout.WriteLine($"  domain:   {string.Join("; ", parts)}");
+                }
                 if (model.Metadata.TryGetValue("cft.metrics", out var metrics))
                 {
                     using var doc = JsonDocument.Parse(metrics);
                     if (doc.RootElement.TryGetProperty("test", out var test) && test.TryGetProperty("mae", out var mae))
                         stdout.WriteLine(FormattableString.Invariant($"  test:     MAE {mae.GetDouble():G4} {model.Unit} over {test.GetProperty("count").GetInt32()} structures (training-mean baseline {doc.RootElement.GetProperty("baseline_train_mean_mae").GetDouble():G4})"));
+                    if (doc.RootElement.TryGetProperty("member_test_mae", out var member) && member.ValueKind == JsonValueKind.Object
+                        && model.Metadata.TryGetValue("cft.architecture", out var architecture))
+                    {
+                        using var arch = JsonDocument.Parse(architecture);
+                        int members = arch.RootElement.TryGetProperty("members", out var k) ? k.GetInt32() : 1;
+                        stdout.WriteLine(FormattableString.Invariant($"  ensemble: {members} members (one member alone: MAE {member.GetProperty("mean").GetDouble():G4} ± {member.GetProperty("std").GetDouble():G2}); std column = their spread"));
+                    }
                 }
             }
         }

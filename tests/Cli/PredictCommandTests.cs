@@ -15,15 +15,20 @@ public class PredictCommandTests
     [Fact]
     public void Csv_output_has_the_documented_header_ids_and_mae()
     {
-        var (code, output, error) = CliRunner.Run("predict", Path.Combine(Examples, "perov_5_sample.csv"), "--format", "csv");
+        // 40 held-out CMR perovskites: both CMR models, each value with its ensemble std, in the models' domain.
+        var (code, output, error) = CliRunner.Run("predict", Path.Combine(Examples, "cmr_perovskites_sample.csv"), "--format", "csv");
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("id,property,value,unit,spacegroup,setting", lines[0]);
+        Assert.Equal("id,property,value,std,unit,spacegroup,setting,target,model,in_domain,domain_note", lines[0]);
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
-        Assert.Contains(rows, r => r[0] == "18517" && r[1] == "heat_ref" && r[3] == "eV/cell");
+        Assert.Equal(80, rows.Count);
+        Assert.Contains(rows, r => r[0].StartsWith("cmr-", StringComparison.Ordinal) && r[1] == "e_form" && r[4] == "eV/atom" && r[8] == "cmr_perovskites-e_form");
         Assert.All(rows, r => Assert.True(double.IsFinite(double.Parse(r[2], System.Globalization.CultureInfo.InvariantCulture))));
-        Assert.All(rows, r => Assert.Contains(int.Parse(r[4]), new[] { 25, 47, 99, 123, 221 }));
-        Assert.Matches(@"MAE heat_ref: [0-9.]+ eV/cell over 20 structures", error);
+        Assert.All(rows, r => Assert.True(double.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture) >= 0, string.Join(",", r)));
+        Assert.All(rows, r => Assert.Contains(int.Parse(r[5]), new[] { 25, 47, 99, 123, 221 }));
+        Assert.True(rows.Count(r => r[9] == "true" && r[10] == "") >= 78, output);
+        Assert.Matches(@"MAE e_form: [0-9.]+ eV/atom over 40 structures", error);
+        Assert.Matches(@"MAE gap_gllbsc: [0-9.]+ eV over 40 structures", error);
     }
 
     [Fact]
@@ -53,7 +58,7 @@ public class PredictCommandTests
         var (code, output, error) = CliRunner.Run("predict", Path.Combine(Examples, "carbon_24_sample.csv"));
         Assert.True(code == 0, error);
         Assert.Contains("energy_per_atom", output);
-        Assert.DoesNotContain("heat_ref", output);
+        Assert.DoesNotContain("e_form", output);
         Assert.Matches(@"MAE energy_per_atom: [0-9.]+ eV/atom over 20 structures", output);
     }
 
@@ -73,9 +78,9 @@ public class PredictCommandTests
             union.AddRange(shard.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1));
         }
         Assert.Equal(allRows.OrderBy(r => r, StringComparer.Ordinal), union.OrderBy(r => r, StringComparer.Ordinal));
-        var perov = CliRunner.Run("predict", Path.Combine(Examples, "perov_5_sample.csv"), "--format", "csv", "--property", "heat_ref");
+        var perov = CliRunner.Run("predict", Path.Combine(Examples, "cmr_perovskites_sample.csv"), "--format", "csv", "--property", "e_form");
         Assert.True(perov.ExitCode == 0, perov.Err);
-        Assert.All(perov.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1), r => Assert.Equal("heat_ref", r.Split(',')[1]));
+        Assert.All(perov.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1), r => Assert.Equal("e_form", r.Split(',')[1]));
         Assert.Equal(2, CliRunner.Run("predict", csv, "--shard", "3/3").ExitCode);
         Assert.Equal(2, CliRunner.Run("predict", csv, "--property", "band_gap_of_unicorns").ExitCode);
     }
@@ -85,9 +90,11 @@ public class PredictCommandTests
     {
         var (code, output, error) = CliRunner.Run("models");
         Assert.True(code == 0, error);
-        Assert.Contains("perov_5-heat_ref: heat_ref (eV/cell)", output);
+        Assert.Contains("cmr_perovskites-e_form: e_form (eV/atom)", output);
         Assert.Contains("carbon_24-energy_per_atom: energy_per_atom (eV/atom)", output);
         Assert.Contains("test:     MAE", output);
+        Assert.Contains("domain:   5 atoms per primitive cell; formula types", output);
+        Assert.Contains("ensemble: 5 members", output);
         (code, output, _) = CliRunner.Run("models", "--json");
         Assert.Equal(0, code);
         var objects = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -115,5 +122,23 @@ public class PredictCommandTests
         (code, _, error) = CliRunner.Run("predict", Examples, "--batch-size", "0");
         Assert.Equal(2, code);
         Assert.Contains("--batch-size", error);
+    }
+
+    [Fact]
+    public void Table_columns_stay_aligned_and_out_of_domain_values_are_marked_with_the_reason()
+    {
+        // Perovskites, carbon and the CIF examples (ids of different lengths, several models, some outside every domain).
+        var (code, output, error) = CliRunner.Run("predict", Path.Combine(Examples, "cmr_perovskites_sample.csv"), Path.Combine(Examples, "carbon_24_sample.csv"), Examples);
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        string header = lines[0];
+        int property = header.IndexOf("property", StringComparison.Ordinal), unit = header.IndexOf("unit", StringComparison.Ordinal);
+        var rows = lines.Skip(1).Where(l => !l.StartsWith("MAE ", StringComparison.Ordinal) && !l.StartsWith("* ", StringComparison.Ordinal)).ToList();
+        Assert.True(rows.Count > 100, output);
+        Assert.All(rows, r => Assert.True(r[property - 1] == ' ' && r[property] != ' ' && r[unit - 1] == ' ' && r[unit] != ' ', $"misaligned:\n{header}\n{r}"));
+        // Li2O is no perovskite: its e_form is marked, and stderr says why.
+        Assert.Contains(rows, r => r.StartsWith("Li2O ", StringComparison.Ordinal) && r.Contains(" *"));
+        Assert.Contains("Li2O: cmr_perovskites-e_form: outside the model's domain: 3 atoms per primitive cell; trained on 5", error);
+        Assert.Contains("* outside the model's domain", output);
     }
 }

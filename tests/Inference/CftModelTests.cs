@@ -43,14 +43,20 @@ public class CftModelTests
         Assert.Equal(FeatureLayout.Default.Signature, model.Metadata["cft.layout"]);
         foreach (var key in new[] { "cft.data", "cft.split", "cft.metrics", "cft.normalization", "cft.architecture" })
             Assert.False(string.IsNullOrWhiteSpace(model.Metadata.TryGetValue(key, out var v) ? v : null), $"{name}: metadata {key}");
-        Assert.Contains(model.Property, new[] { "heat_ref", "dir_gap", "energy_per_atom" });
+        Assert.Contains(model.Property, new[] { "e_form", "gap_gllbsc", "formation_energy", "band_gap", "K_Voigt", "G_Voigt", "energy_per_atom" });
+        // The property is the dataset column and the name is <dataset>-<property>.
+        Assert.EndsWith("-" + model.Property, name);
+        // Every shipped model is an ensemble with a domain (cft_train.py's format 1.1).
+        Assert.True(model.Domain.IsDescribed, name);
+        Assert.NotNull(model.Domain.NoveltyThreshold);
+        Assert.Contains("\"members\": 5", model.Metadata["cft.architecture"]);
         Assert.NotEmpty(model.Elements);
     }
 
     [Fact]
     public void Unique_sites_weighted_by_multiplicity_equal_the_full_cell()
     {
-        // heat_ref: values of order 1, so 1e-5 is tight (float32 energies near −154 eV/atom resolve only ~1.5e-5 absolute).
+        // e_form: values of order 1, so 1e-5 is tight (float32 energies near −154 eV/atom resolve only ~1.5e-5 absolute).
         const string name = CftPredictor.DefaultModelName;
         // Every atom of an orbit has the same (G-invariant) features, so the full cell is the unique sites repeated;
         // log-multiplicity attention bias, weighted pooling and pair messages that are linear in the orbit-summed

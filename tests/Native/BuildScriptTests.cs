@@ -22,7 +22,8 @@ public class BuildScriptTests
         foreach (var step in new[] { "gcc featurize.c", "gfortran featurize.f90", "gcc predict.c", "gfortran predict.f90", "gcc basis.c", "gfortran basis.f90",
                                      "run featurize (C)", "run featurize (Fortran)", "run predict (C)", "run predict (Fortran)", "run basis (C)", "run basis (Fortran)" })
             Assert.Contains("==> " + step, output);
-        Assert.Contains("SrTiO3 heat_ref:", output);
+        Assert.Contains($"SrTiO3 {CftRuntime.Inference.CftModel.Open(System.IO.Path.Combine(TestData.RepositoryRoot, "models", CftRuntime.Inference.CftPredictor.DefaultModelName + ".onnx")).Property}:", output);
+        Assert.Contains("Si in domain: 0 (", output);
         Assert.Contains("Fd-3m: 12 orbits", output);
     }
 }
