@@ -80,7 +80,10 @@ public static class ModelTestData
             {
                 case 0: Varint(bytes, ref position); break;
                 case 1: position += 8; break;
-                case 2: position += (int)Varint(bytes, ref position); break;
+                case 2:
+                    int length = (int)Varint(bytes, ref position); // read before adding: `position += Varint(…)` would add to the old position
+                    position += length;
+                    break;
                 case 5: position += 4; break;
                 default: throw new FormatException("wire type");
             }
