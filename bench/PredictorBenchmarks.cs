@@ -11,7 +11,7 @@ namespace CftRuntime.Benchmarks;
 
 /// <summary>
 /// CIF text to prediction on one thread: parse, standardise (spglib), featurize, ONNX Runtime, with the shipped
-/// model of each dataset; 256 real structures (perov_5 or carbon_24, texts in memory) predicted one at a time
+/// model of each dataset; 256 real structures (CMR perovskites or carbon_24, texts in memory) predicted one at a time
 /// (batch 1, the baseline) or in one call (batch 256). One operation = one structure, so structures/s = 1 / Mean.
 /// </summary>
 [MemoryDiagnoser]
@@ -22,7 +22,7 @@ public class PredictorBenchmarks
     private CftPredictor _predictor = null!;
 
     /// <summary>Dataset and its model.</summary>
-    [Params("perov_5-heat_ref", "carbon_24-energy_per_atom")]
+    [Params("cmr_perovskites-e_form", "carbon_24-energy_per_atom")]
     public string Model { get; set; } = "";
 
     [GlobalSetup]
@@ -32,9 +32,10 @@ public class PredictorBenchmarks
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CftRuntime.sln"))) dir = dir.Parent;
         string root = dir?.FullName ?? throw new InvalidOperationException("repository root not found");
         string set = Model.Split('-')[0];
+        string file = set == "carbon_24" ? "val.csv" : "data.csv";
         var rows = new List<(string, string)>();
         string[]? header = null;
-        foreach (var row in CsvReader.ReadFile(Path.Combine(root, "..", "shared", "data", set, "val.csv")))
+        foreach (var row in CsvReader.ReadFile(Path.Combine(root, "..", "shared", "data", set, file)))
         {
             if (header is null) { header = row; continue; }
             rows.Add((row[Array.IndexOf(header, "material_id")], row[Array.IndexOf(header, "cif")]));
