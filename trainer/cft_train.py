@@ -399,6 +399,9 @@ def main(argv=None):
         logits = raw_outputs(members[0], data, list(range(count)), zero)[:, 1].numpy()
         vectors = vectors[:2] + [int(i) for i in np.argsort(-logits)[:2]]
     write_test_vectors(ensemble, data, vectors, zero, stem + ".testvectors.json")
+    # The members' weights, so that an export can be redone (e.g. another graph layout) without retraining.
+    torch.save({"args": vars(args), "mean": mean, "std": std, "radial": radial, "bank": bank,
+                "members": [m.state_dict() for m in members]}, stem + ".members.pt")
     with open(stem + ".metrics.json", "w") as f:
         json.dump(result, f, indent=2)
     write_parity_plot(test_y, outputs["test"][0], y_all[split["unseen"]], outputs["unseen"][0], args.target, args.unit, stem + ".parity.png")
