@@ -19,7 +19,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cft_data import FeaturizedDataset, split_of  # noqa: E402
-from cft_model import CftModel, EnsembleModel, element_properties  # noqa: E402
+from cft_model import CftModel, EnsembleModel, StackedEnsemble, element_properties  # noqa: E402
 
 VERSION = "1.1.0"
 ELEMENT_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "element_properties.json")
@@ -392,7 +392,15 @@ def main(argv=None):
         "cft.architecture": json.dumps({"d": args.d, "heads": args.heads, "blocks": args.blocks, "ff": args.ff, "members": args.members,
                                         "element_features": args.element_features}),
     }
-    export_onnx(ensemble, data, split["test"] or split["val"], zero, args.out, metadata)
+    # Exported with the members stacked (one set of graph ops; ONNX Runtime builds the session ~4x faster than for
+    # the unrolled members), after checking that it is the same function on a padded batch.
+    stacked = StackedEnsemble(ensemble).eval()
+    probe = data.batch((split["test"] or split["val"])[:8], zero, radial > 0)
+    with torch.no_grad():
+        for a, b in zip(ensemble(*probe), stacked(*probe)):
+            if not torch.allclose(a, b, rtol=1e-5, atol=1e-4):
+                sys.exit(f"cft_train: the stacked ensemble differs from its members: {a} vs {b}")
+    export_onnx(stacked, data, split["test"] or split["val"], zero, args.out, metadata)
     vectors = list((split["test"] or split["val"])[:4])
     if args.head == "gap":
         # Include the two structures with the highest non-metal logits, so the vectors exercise the gate's open branch.
