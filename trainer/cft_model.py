@@ -144,6 +144,15 @@ class CftModel(nn.Module):
         return self.value_of(self.raw(features, atomic_number, weight, lattice, pair))
 
 
+def ensemble_outputs(values: torch.Tensor, embedding: torch.Tensor, bank: torch.Tensor):
+    """(mean, std, novelty) from the members' values [B, K], member 0's pooled embedding [B, d] and the bank [N, d]."""
+    mean = values.mean(dim=1)
+    std = ((values - mean[:, None]) ** 2).sum(dim=1).div(max(values.shape[1] - 1, 1)).sqrt()
+    # Squared distances by expansion (cdist has no ONNX export); clamped against rounding below 0.
+    d2 = (embedding * embedding).sum(-1, keepdim=True) - 2 * embedding @ bank.T + (bank * bank).sum(-1)[None, :]
+    return mean, std, d2.clamp_min(0).min(dim=1).values.sqrt()
+
+
 class EnsembleModel(nn.Module):
     """K members trained with different seeds, exported as one graph. Outputs: prediction [B] (the members' mean),
     std [B] (their standard deviation: the uncertainty), novelty [B] (distance of member 0's pooled embedding to the
@@ -163,13 +172,7 @@ class EnsembleModel(nn.Module):
             if k == 0:
                 embedding = e
             values.append(member.value_of(member.readout(e)))
-        stacked = torch.stack(values, dim=1)
-        mean = stacked.mean(dim=1)
-        std = ((stacked - mean[:, None]) ** 2).sum(dim=1).div(max(len(values) - 1, 1)).sqrt()
-        # Squared distances by expansion (cdist has no ONNX export); clamped against rounding below 0.
-        d2 = (embedding * embedding).sum(-1, keepdim=True) - 2 * embedding @ self.bank.T + (self.bank * self.bank).sum(-1)[None, :]
-        novelty = d2.clamp_min(0).min(dim=1).values.sqrt()
-        return mean, std, novelty
+        return ensemble_outputs(torch.stack(values, dim=1), embedding, self.bank)
 
 
 def element_properties(path: str) -> torch.Tensor:
@@ -291,10 +294,4 @@ class StackedEnsemble(nn.Module):
             value = torch.pow(10.0, value)
         if self.head_kind == "gap":
             value = torch.where(out[..., 1] > self.threshold[:, None], torch.relu(value), torch.zeros_like(value))
-        stacked = value.transpose(0, 1)
-        mean = stacked.mean(dim=1)
-        std = ((stacked - mean[:, None]) ** 2).sum(dim=1).div(max(k - 1, 1)).sqrt()
-        embedding = pooled[0]
-        d2 = (embedding * embedding).sum(-1, keepdim=True) - 2 * embedding @ self.bank.T + (self.bank * self.bank).sum(-1)[None, :]
-        novelty = d2.clamp_min(0).min(dim=1).values.sqrt()
-        return mean, std, novelty
+        return ensemble_outputs(value.transpose(0, 1), pooled[0], self.bank)

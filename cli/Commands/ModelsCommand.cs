@@ -58,18 +58,7 @@ public static class ModelsCommand
                 stdout.WriteLine($"  elements: {string.Join(" ", model.Elements.OrderBy(z => z).Select(Elements.Symbol))}");
                 string fourier = model.UsesFourierFeatures ? model.Layout.Signature : "no Fourier features";
                 stdout.WriteLine($"  features: {fourier}{(model.Pairs is null ? "" : " + " + model.Pairs.Signature)}");
-                var domain = model.Domain;
-                if (domain.IsDescribed)
-                {
-                    var parts = new List<string>();
-                    if (domain.AtomsPerPrimitiveCell is { } atoms)
-                        parts.Add(atoms.Min == atoms.Max ? FormattableString.Invariant($"{atoms.Min:G6} atoms per primitive cell") : FormattableString.Invariant($"{atoms.Min:G6}–{atoms.Max:G6} atoms per primitive cell"));
-                    if (domain.FormulaTypes is { } types)
-                        parts.Add("formula types " + string.Join(" ", types.OrderBy(t => t.Length).ThenBy(t => t, StringComparer.Ordinal)));
-                    if (domain.NoveltyThreshold is double threshold)
-                        parts.Add(FormattableString.Invariant($"embedding distance ≤ {threshold:G4}"));
-                    stdout.WriteLine($"  domain:   {string.Join("; ", parts)}");
-                }
+                if (model.Domain.IsDescribed) stdout.WriteLine($"  domain:   {model.Domain.Describe()}");
                 if (model.Metadata.TryGetValue("cft.metrics", out var metrics))
                 {
                     using var doc = JsonDocument.Parse(metrics);

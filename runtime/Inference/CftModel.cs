@@ -36,7 +36,6 @@ public sealed class CftModel : IDisposable
     /// and <c>novelty</c>; the names trainer/cft_export.py writes.</summary>
     public static readonly IReadOnlyList<string> OutputNames = ["prediction", "std", "novelty"];
     private string[] _outputs = ["prediction"];
-    private readonly HashSet<int> _elements;
     private readonly int _threads;
     private readonly object _gate = new();
     private Task<InferenceSession>? _session;
@@ -45,7 +44,7 @@ public sealed class CftModel : IDisposable
 
     private CftModel(string path, int threads, IReadOnlyDictionary<string, string> metadata, FeatureLayout layout, PairFeaturizer? pairs, HashSet<int> elements)
     {
-        (Path, _threads, Metadata, Layout, Pairs, _elements) = (path, threads, metadata, layout, pairs, elements);
+        (Path, _threads, Metadata, Layout, Pairs) = (path, threads, metadata, layout, pairs);
         Name = System.IO.Path.GetFileNameWithoutExtension(path);
         Property = metadata["cft.target"];
         Unit = metadata["cft.unit"];
@@ -76,10 +75,10 @@ public sealed class CftModel : IDisposable
     /// </summary>
     public bool UsesFourierFeatures { get; }
     /// <summary>Atomic numbers present in the training data.</summary>
-    public IReadOnlySet<int> Elements => _elements;
+    public IReadOnlySet<int> Elements => Domain.Elements;
 
     /// <summary>Whether every element of the structure was seen in training (predictions for others are extrapolations).</summary>
-    public bool Covers(IEnumerable<int> atomicNumbers) => atomicNumbers.All(_elements.Contains);
+    public bool Covers(IEnumerable<int> atomicNumbers) => atomicNumbers.All(Domain.Elements.Contains);
 
     /// <summary>
     /// Opens a model from its metadata alone (no ONNX Runtime session yet: <see cref="Prepare"/> starts one in the
@@ -274,16 +273,15 @@ public sealed class CftModel : IDisposable
         using var weight = OrtValue.CreateTensorValueFromMemory(input.Weight, [input.Batch, input.Sites]);
         using var lattice = OrtValue.CreateTensorValueFromMemory(input.Lattice, [input.Batch, 3, 3]);
         using var runOptions = new RunOptions();
+        var session = Session;
         if (Pairs is not null)
         {
             if (input.Pair is null || input.RadialCount != Pairs.RadialCount) throw new ArgumentException($"{Name} takes pair features with R = {Pairs.RadialCount}; the input has {(input.Pair is null ? "none" : "R = " + input.RadialCount)}", nameof(input));
             using var pair = OrtValue.CreateTensorValueFromMemory(input.Pair, [input.Batch, input.Sites, input.Sites, input.RadialCount]);
-            var session = Session;
             using var withPairs = session.Run(runOptions, InputNamesWithPairs, [features, atomic, weight, lattice, pair], _outputs);
             return Read(withPairs, input.Batch);
         }
-        var s = Session;
-        using var outputs = s.Run(runOptions, InputNames, [features, atomic, weight, lattice], _outputs);
+        using var outputs = session.Run(runOptions, InputNames, [features, atomic, weight, lattice], _outputs);
         return Read(outputs, input.Batch);
     }
 

@@ -14,10 +14,13 @@ namespace CftRuntime.Inference;
 /// <param name="Value">The prediction in <paramref name="Unit"/>.</param>
 /// <param name="Unit">Unit of the value.</param>
 /// <param name="Model">Name of the model that made it.</param>
-/// <param name="InDomain">False when the structure is outside the model's domain (<see cref="ModelDomain"/>): the value is an extrapolation the model cannot vouch for.</param>
 /// <param name="Std">The ensemble's standard deviation in <paramref name="Unit"/>: the model's uncertainty (null for a single-network model).</param>
-/// <param name="DomainNote">Why the structure is outside the domain, e.g. "7 atoms per primitive cell; trained on 5" (null when in domain).</param>
-public sealed record Prediction(string Property, double Value, string Unit, string Model, bool InDomain, double? Std = null, string? DomainNote = null);
+/// <param name="DomainNote">Why the structure is outside the model's domain (<see cref="ModelDomain.Check"/>), e.g. "7 atoms per primitive cell; trained on 5"; null when in domain.</param>
+public sealed record Prediction(string Property, double Value, string Unit, string Model, double? Std = null, string? DomainNote = null)
+{
+    /// <summary>False when the structure is outside the model's domain: the value is an extrapolation the model cannot vouch for (<see cref="DomainNote"/> says why).</summary>
+    public bool InDomain => DomainNote is null;
+}
 
 /// <summary>The predictions for one input structure, or why there are none.</summary>
 /// <param name="Id">The input's id.</param>
@@ -222,8 +225,7 @@ public sealed class CftPredictor : IDisposable
                         nonFinite[k] ??= $"model {model.Name} gave a non-finite {model.Property} ({value.ToString(System.Globalization.CultureInfo.InvariantCulture)} ± {(std ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)}): the structure is outside what the model can represent (check the cell and coordinates)";
                     else
                     {
-                        string? note = model.Domain.Check(structures[k], novelty);
-                        values[k].Add(new Prediction(model.Property, value, model.Unit, model.Name, note is null, std, note));
+                        values[k].Add(new Prediction(model.Property, value, model.Unit, model.Name, std, model.Domain.Check(structures[k], novelty)));
                     }
                 }
         }

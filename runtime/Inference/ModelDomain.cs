@@ -91,12 +91,28 @@ public sealed class ModelDomain
         {
             string type = FormulaType(structure);
             if (!_formulaTypes.Contains(type))
-                notes.Add($"formula type {type}; trained on {string.Join(", ", _formulaTypes.OrderBy(x => x.Length).ThenBy(x => x, StringComparer.Ordinal).Take(6))}{(_formulaTypes.Count > 6 ? ", …" : "")}");
+                notes.Add($"formula type {type}; trained on {string.Join(", ", OrderedFormulaTypes().Take(6))}{(_formulaTypes.Count > 6 ? ", …" : "")}");
         }
         if (NoveltyThreshold is { } limit && novelty is { } score && !(score <= limit))
             notes.Add($"embedding distance {Format(score)} > {Format(limit)} (nearest training structure)");
         return notes.Count == 0 ? null : string.Join("; ", notes);
     }
+
+    /// <summary>
+    /// One line for people: "5 atoms per primitive cell; formula types A2B3 ABC3 …; embedding distance ≤ 2.47"
+    /// (empty for a model that describes only its elements).
+    /// </summary>
+    public string Describe()
+    {
+        var parts = new List<string>();
+        if (AtomsPerPrimitiveCell is { } atoms)
+            parts.Add(atoms.Min == atoms.Max ? $"{Format(atoms.Min)} atoms per primitive cell" : $"{Format(atoms.Min)}–{Format(atoms.Max)} atoms per primitive cell");
+        if (_formulaTypes is not null) parts.Add("formula types " + string.Join(" ", OrderedFormulaTypes()));
+        if (NoveltyThreshold is double threshold) parts.Add($"embedding distance ≤ {threshold.ToString("G4", CultureInfo.InvariantCulture)}");
+        return string.Join("; ", parts);
+    }
+
+    private IEnumerable<string> OrderedFormulaTypes() => _formulaTypes!.OrderBy(x => x.Length).ThenBy(x => x, StringComparer.Ordinal);
 
     /// <summary>Atoms per primitive cell: the cell's atoms divided by its lattice points (pure translations among its operations).</summary>
     public static double AtomsPerPrimitive(Crystal structure)
