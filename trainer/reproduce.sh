@@ -3,7 +3,7 @@
 # ensembles into trainer/runs/ (*.onnx, *.metrics.json, *.parity.png, *.testvectors.json, *.log), copies them into
 # models/, then the earlier single-network ablation and zero-shot runs on perov_5/carbon_24, then prints README's tables.
 #   bash trainer/reproduce.sh            (two runs at a time; finished runs are skipped)
-#   bash trainer/reproduce.sh shipped    (only the shipped ensembles: about 75 minutes on 2 cores, measured 2026-12-02)
+#   bash trainer/reproduce.sh shipped    (only the shipped ensembles: their trainings took 68 minutes on 2 cores on 2026-12-02)
 # The ablation part took about 2 hours on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
