@@ -94,6 +94,169 @@ public static unsafe class Exports
     });
 
     /// <summary>
+    /// <c>int cft_featurize_ex(int32_t space_group, const double lattice[9], int32_t n_sites, const int32_t *atomic_numbers,
+    /// const double *positions, float *out, int64_t out_capacity, int32_t *out_rows, int32_t *site_numbers,
+    /// int32_t *site_multiplicity, double *site_positions, int32_t site_capacity)</c>: as cft_featurize, and per row the
+    /// site's atomic number, Wyckoff multiplicity in the standard cell and fractional position (3 doubles); each may
+    /// be NULL. The rows never outnumber n_sites, so out_capacity = n_sites × F and site_capacity = n_sites always suffice.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_featurize_ex")]
+    public static int CftFeaturizeEx(int spaceGroup, double* lattice, int nSites, int* atomicNumbers, double* positions, float* output, long outCapacity, int* outRows,
+        int* siteNumbers, int* siteMultiplicity, double* sitePositions, int siteCapacity) => Guard(() =>
+    {
+        if (outRows == null) return Fail(ErrorArgument, "out_rows must not be NULL");
+        if (outCapacity < 0 || siteCapacity < 0) return Fail(ErrorArgument, "out_capacity and site_capacity must not be negative");
+        int code = Structure(spaceGroup, lattice, nSites, atomicNumbers, positions, out var input);
+        if (code != Ok) return code;
+        Crystal crystal;
+        try
+        {
+            crystal = spaceGroup == 0 ? SymmetryFinder.Standardize(input!).Crystal : input!;
+        }
+        catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
+        catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException) { return Fail(ErrorSymmetry, e.Message); }
+        int rows = crystal.Sites.Count;
+        *outRows = rows;
+        long needed = (long)rows * Featurizer.FeatureCount;
+        if (output == null || outCapacity < needed) return Fail(ErrorBufferTooSmall, $"out holds {outCapacity} floats, {needed} needed ({rows} rows × {Featurizer.FeatureCount})");
+        bool perSite = siteNumbers != null || siteMultiplicity != null || sitePositions != null;
+        if (perSite && siteCapacity < rows) return Fail(ErrorBufferTooSmall, $"site_capacity is {siteCapacity}, {rows} rows needed");
+        var features = Featurizer.Featurize(crystal);
+        features.AsSpan().CopyTo(new Span<float>(output, features.Length));
+        for (int i = 0; i < rows && perSite; i++)
+        {
+            var site = crystal.Sites[i];
+            if (siteNumbers != null) siteNumbers[i] = site.AtomicNumber;
+            if (siteMultiplicity != null) siteMultiplicity[i] = site.Multiplicity;
+            if (sitePositions != null) (sitePositions[3 * i], sitePositions[3 * i + 1], sitePositions[3 * i + 2]) = (site.X, site.Y, site.Z);
+        }
+        return Ok;
+    });
+
+    /// <summary>
+    /// <c>int cft_feature_frequencies(int32_t *hkl, int32_t capacity, int32_t *count)</c>: the frequencies (h, k, l) of the
+    /// feature columns: column 2j is Re and 2j+1 is Im of the projected plane wave of frequency j. hkl receives 3 ints per
+    /// frequency; *count is set to the number of frequencies (F / 2), and a capacity (frequencies) below it gives
+    /// CFT_ERROR_BUFFER_TOO_SMALL.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_feature_frequencies")]
+    public static int CftFeatureFrequencies(int* hkl, int capacity, int* count) => Guard(() =>
+    {
+        if (count == null) return Fail(ErrorArgument, "count must not be NULL");
+        var layout = FeatureLayout.Default;
+        *count = layout.FrequencyCount;
+        if (hkl == null || capacity < layout.FrequencyCount) return Fail(ErrorBufferTooSmall, $"capacity {capacity}, {layout.FrequencyCount} frequencies needed");
+        for (int j = 0; j < layout.FrequencyCount; j++)
+            (hkl[3 * j], hkl[3 * j + 1], hkl[3 * j + 2]) = layout.Frequency(j);
+        return Ok;
+    });
+
+    /// <summary>
+    /// <c>int cft_symmetry(const double lattice[9], int32_t n_sites, const int32_t *atomic_numbers, const double *positions,
+    /// double tolerance, const char **json)</c>: detects the space group of a cell (every atom) at <c>tolerance</c> Å
+    /// (spglib's symprec) and standardises it. *json: one object as <c>cft symmetry --json</c> writes (number, hm,
+    /// setting, order, cell, lattice, sites), valid until the thread's next call that returns JSON.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_symmetry")]
+    public static int CftSymmetry(double* lattice, int nSites, int* atomicNumbers, double* positions, double tolerance, IntPtr* json) => Guard(() =>
+    {
+        if (json == null) return Fail(ErrorArgument, "json must not be NULL");
+        *json = IntPtr.Zero;
+        if (!(tolerance > 0) || !double.IsFinite(tolerance)) return Fail(ErrorArgument, $"tolerance must be a positive number of Å, got {tolerance}");
+        int code = Structure(0, lattice, nSites, atomicNumbers, positions, out var input);
+        if (code != Ok) return code;
+        SymmetryResult result;
+        try { result = SymmetryFinder.Standardize(input!, tolerance); }
+        catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
+        catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException) { return Fail(ErrorSymmetry, e.Message); }
+        *json = SetJson(CftRuntime.Io.JsonContracts.Object(w => CftRuntime.Io.JsonContracts.WriteSymmetry(w, result.Crystal, result.HermannMauguin)));
+        return Ok;
+    });
+
+    /// <summary>
+    /// <c>int cft_read(const char *path, const char **json)</c>: the structures of a CIF (every data block), POSCAR or CSV
+    /// (a <c>cif</c> column) file as a JSON array, one object per structure: id, file, lattice (rows, Å), numbers,
+    /// positions (fractional, every atom of the cell) and targets (a CSV's numeric columns), or id, file and error for
+    /// a structure that cannot be read. A file that cannot be opened is CFT_ERROR_ARGUMENT. *json is valid until the
+    /// thread's next call that returns JSON.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_read")]
+    public static int CftRead(byte* path, IntPtr* json) => Guard(() =>
+    {
+        if (path == null || json == null) return Fail(ErrorArgument, "path and json must not be NULL");
+        *json = IntPtr.Zero;
+        string file = Marshal.PtrToStringUTF8((IntPtr)path) ?? "";
+        if (file.Length == 0) return Fail(ErrorArgument, "path is empty");
+        if (!File.Exists(file)) return Fail(ErrorArgument, $"{file}: no such file");
+        string text;
+        try { text = CftRuntime.Io.JsonContracts.Structures(CftRuntime.Io.StructureSource.Enumerate([file])); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CftRuntime.Io.StructureFormatException) { return Fail(ErrorArgument, e.Message); }
+        *json = SetJson(text);
+        return Ok;
+    });
+
+    /// <summary>
+    /// <c>int cft_models(const char *directory, const char **json)</c>: the models in <c>directory</c> (NULL: the shipped
+    /// models, $CFT_MODELS or models/ beside the library) as a JSON array, one object per model as <c>cft models --json</c>
+    /// writes (name, file, property, unit, data, domain, metrics, metadata). Reads the files' metadata only (no session).
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_models")]
+    public static int CftModels(byte* directory, IntPtr* json) => Guard(() =>
+    {
+        if (json == null) return Fail(ErrorArgument, "json must not be NULL");
+        *json = IntPtr.Zero;
+        string dir = directory == null ? ModelDirectory : Marshal.PtrToStringUTF8((IntPtr)directory) ?? "";
+        string text;
+        try
+        {
+            var files = CftPredictor.FindModels(dir);
+            var metadata = new List<(string File, Dictionary<string, string> Metadata)>();
+            foreach (var f in files) metadata.Add((f, OnnxMetadata.Read(f)));
+            text = CftRuntime.Io.JsonContracts.Write(w =>
+            {
+                w.WriteStartArray();
+                foreach (var (f, m) in metadata)
+                {
+                    w.WriteStartObject();
+                    CftRuntime.Io.JsonContracts.WriteModel(w, f, m);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            });
+        }
+        catch (CftModelException e) { return Fail(ErrorModel, e.Message); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException) { return Fail(ErrorModel, e.Message); }
+        *json = SetJson(text);
+        return Ok;
+    });
+
+    /// <summary>
+    /// <c>int cft_model_metadata(const cft_model *model, const char **json)</c>: an open model's description as
+    /// <c>cft_models</c> gives it (name, file, property, unit, data, domain, metrics, metadata), valid until the
+    /// thread's next call that returns JSON.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_model_metadata")]
+    public static int CftModelMetadata(IntPtr handle, IntPtr* json) => Guard(() =>
+    {
+        if (json == null) return Fail(ErrorArgument, "json must not be NULL");
+        *json = IntPtr.Zero;
+        if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not an open model");
+        var model = m.Predictor.Models[0];
+        *json = SetJson(CftRuntime.Io.JsonContracts.Object(w => CftRuntime.Io.JsonContracts.WriteModel(w, model.Path, model.Metadata)));
+        return Ok;
+    });
+
+    [ThreadStatic] private static IntPtr t_json;
+
+    /// <summary>The calling thread's JSON result (the previous one is freed).</summary>
+    private static IntPtr SetJson(string text)
+    {
+        if (t_json != IntPtr.Zero) Marshal.FreeCoTaskMem(t_json);
+        t_json = Marshal.StringToCoTaskMemUTF8(text);
+        return t_json;
+    }
+
+    /// <summary>
     /// <c>int cft_basis_size(const char *group, int32_t *n_orbits, int32_t *n_members, int32_t *n_extinct, int32_t *phase_denominator)</c>:
     /// the size of a setting's compiled basis (cutoff K): non-extinct orbits, their members in all, extinct frequencies,
     /// and the denominator N shared by every phase of the setting.

@@ -62,9 +62,16 @@ class FeaturizedDataset:
         return tensors + (torch.from_numpy(pair),)
 
 
-def split_of(identifier: str, seed: int) -> str:
+def split_of(identifier: str, seed: int, folds: int = 0, fold: int = 0) -> str:
     """'train' (80 %), 'val' (10 %) or 'test' (10 %) from a hash of the structure id: stable across
-    exports, orderings and feature variants of the same data."""
+    exports, orderings and feature variants of the same data. With folds = K (cross-validation, as matbench):
+    the structures whose hash falls in fold `fold` of K equal parts are 'test'; of the rest, a tenth (by a
+    second hash) is 'val' for early stopping and the others 'train'."""
     digest = hashlib.sha256(f"{seed}:{identifier}".encode()).digest()
     u = int.from_bytes(digest[:8], "little") / 2.0**64
+    if folds:
+        if int(u * folds) == fold:
+            return "test"
+        v = int.from_bytes(digest[8:16], "little") / 2.0**64
+        return "val" if v < 0.1 else "train"
     return "train" if u < 0.8 else "val" if u < 0.9 else "test"

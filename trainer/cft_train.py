@@ -48,6 +48,9 @@ def parse_args(argv=None):
     p.add_argument("--bank", type=int, default=2048, help="training embeddings kept for the novelty score")
     p.add_argument("--novelty-quantile", type=float, default=0.99, help="validation quantile of the novelty score used as the domain threshold")
     p.add_argument("--split-seed", type=int, default=0)
+    p.add_argument("--folds", type=int, default=0, help="K-fold cross-validation: test on fold --fold of K (by a hash of the id), train on the rest")
+    p.add_argument("--fold", type=int, default=0, help="which fold (0 .. K-1) is the test set with --folds")
+    p.add_argument("--metrics-only", action="store_true", help="write only the .metrics.json (cross-validation and ablation runs): no ONNX, vectors or weights")
     p.add_argument("--epochs", type=int, default=150)
     p.add_argument("--patience", type=int, default=25)
     p.add_argument("--batch-size", type=int, default=64)
@@ -299,7 +302,7 @@ def main(argv=None):
     for i in range(count):
         if not math.isfinite(y_all[i]):
             continue
-        split["unseen" if data.standard_space_group[i] in held_out else split_of(data.ids[i], args.split_seed)].append(i)
+        split["unseen" if data.standard_space_group[i] in held_out else split_of(data.ids[i], args.split_seed, args.folds, args.fold)].append(i)
     if not split["train"] or not split["val"]:
         sys.exit(f"cft_train: {args.data}: too few labelled structures to split ({count})")
     y_train = y_all[split["train"]]
@@ -335,7 +338,8 @@ def main(argv=None):
     result = {"target": args.target, "unit": args.unit, "members": args.members, "epochs": epochs, "steps": steps,
               "seconds": round(time.time() - started, 1), "positional": args.positional, "pairs": args.pairs,
               "element_features": args.element_features, "schedule": args.schedule, "log10": args.log10,
-              "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed}
+              "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed,
+              "folds": args.folds, "fold": args.fold}
     outputs = {name: ensemble_outputs(ensemble, data, idx, zero) for name, idx in split.items()}
     for name, idx in split.items():
         result[name] = metrics(y_all[idx], outputs[name][0])
@@ -389,11 +393,17 @@ def main(argv=None):
         "cft.domain": json.dumps(domain),
         "cft.normalization": json.dumps({"mean": mean, "std": std, "log10": args.log10}),
         "cft.data": args.description or os.path.basename(args.data),
-        "cft.split": f"sha256('{args.split_seed}:'+id) -> 80% train / 10% val / 10% test; held-out groups: {sorted(held_out) or 'none'}",
+        "cft.split": (f"sha256('{args.split_seed}:'+id) -> fold {args.fold} of {args.folds} test, a tenth of the rest val"
+                      if args.folds else f"sha256('{args.split_seed}:'+id) -> 80% train / 10% val / 10% test") + f"; held-out groups: {sorted(held_out) or 'none'}",
         "cft.metrics": json.dumps({k: result.get(k) for k in ("train", "val", "test", "test_log10_mae", "unseen", "member_test_mae", "calibration", "baseline_train_mean_mae", "baseline_composition_mae")}),
         "cft.architecture": json.dumps({"d": args.d, "heads": args.heads, "blocks": args.blocks, "ff": args.ff, "members": args.members,
                                         "element_features": args.element_features}),
     }
+    if args.metrics_only:
+        with open(stem + ".metrics.json", "w") as f:
+            json.dump(result, f, indent=2)
+        print(f"cft_train: wrote {stem}.metrics.json", flush=True)
+        return
     # Exported with the members stacked (one set of graph ops; ONNX Runtime builds the session ~4x faster than for
     # the unrolled members), after checking that it is the same function on a padded batch.
     stacked = StackedEnsemble(ensemble).eval()

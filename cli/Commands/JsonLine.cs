@@ -1,6 +1,4 @@
 using System;
-using System.IO;
-using System.Text;
 using System.Text.Json;
 using CftRuntime.Io;
 
@@ -10,17 +8,7 @@ namespace CftRuntime.Cli.Commands;
 internal static class JsonLine
 {
     /// <summary>A compact JSON object whose members <paramref name="body"/> writes.</summary>
-    public static string Object(Action<Utf8JsonWriter> body)
-    {
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
-        {
-            w.WriteStartObject();
-            body(w);
-            w.WriteEndObject();
-        }
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public static string Object(Action<Utf8JsonWriter> body) => JsonContracts.Object(body);
 
     /// <summary><c>{"id": ..., "file": ..., "error": ...}</c> for an input that failed.</summary>
     public static string Error(StructureRecord record, string error) => Object(w =>

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using CftRuntime.Crystals;
 using CftRuntime.Inference;
+using CftRuntime.Io;
 
 namespace CftRuntime.Cli.Commands;
 
@@ -40,15 +41,9 @@ public static class ModelsCommand
                 {
                     stdout.WriteLine(JsonLine.Object(w =>
                     {
-                        w.WriteString("name", model.Name);
-                        w.WriteString("file", model.Path);
-                        w.WriteString("property", model.Property);
-                        w.WriteString("unit", model.Unit);
+                        JsonContracts.WriteModel(w, model.Path, model.Metadata);
                         w.WriteBoolean("fourier_features", model.UsesFourierFeatures);
                         w.WriteBoolean("pair_features", model.Pairs is not null);
-                        w.WriteStartObject("metadata");
-                        foreach (var (key, value) in model.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal)) w.WriteString(key, value);
-                        w.WriteEndObject();
                     }));
                     continue;
                 }

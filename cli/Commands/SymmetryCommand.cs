@@ -77,35 +77,12 @@ public static class SymmetryCommand
         return sb.ToString();
     }
 
-    private static string ResultJson(StructureRecord record, Crystal crystal, string hm)
+    private static string ResultJson(StructureRecord record, Crystal crystal, string hm) => JsonLine.Object(w =>
     {
-        var setting = crystal.Symmetry.Setting!.Value;
-        return JsonLine.Object(w =>
-        {
-            w.WriteString("id", record.Id);
-            w.WriteString("file", record.Source);
-            w.WriteNumber("number", setting.Number);
-            w.WriteString("hm", hm);
-            w.WriteString("setting", setting.Symbol);
-            w.WriteStartArray("cell");
-            var l = crystal.Lattice;
-            foreach (double v in new[] { l.A, l.B, l.C, l.Alpha, l.Beta, l.Gamma }) w.WriteNumberValue(v);
-            w.WriteEndArray();
-            w.WriteStartArray("sites");
-            foreach (var s in crystal.Sites)
-            {
-                w.WriteStartObject();
-                w.WriteString("element", s.Element);
-                w.WriteStartArray("xyz");
-                w.WriteNumberValue(s.X); w.WriteNumberValue(s.Y); w.WriteNumberValue(s.Z);
-                w.WriteEndArray();
-                w.WriteNumber("multiplicity", s.Multiplicity);
-                w.WriteNumber("occupancy", s.Occupancy);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        });
-    }
+        w.WriteString("id", record.Id);
+        w.WriteString("file", record.Source);
+        JsonContracts.WriteSymmetry(w, crystal, hm);
+    });
 
 
 }

@@ -38,6 +38,36 @@ int cft_group_find(const char *symbol, int32_t *number, int32_t *order);
 int cft_featurize(int32_t space_group, const double *lattice, int32_t n_sites, const int32_t *atomic_numbers,
                   const double *positions, float *out, int64_t out_capacity, int32_t *out_rows);
 
+/* As cft_featurize, and per row the site's atomic number, Wyckoff multiplicity in the standard cell and fractional
+ * position (3 doubles); site_numbers, site_multiplicity and site_positions may each be NULL, site_capacity counts
+ * rows. The rows never outnumber n_sites: out_capacity = n_sites * F and site_capacity = n_sites always suffice. */
+int cft_featurize_ex(int32_t space_group, const double *lattice, int32_t n_sites, const int32_t *atomic_numbers,
+                     const double *positions, float *out, int64_t out_capacity, int32_t *out_rows, int32_t *site_numbers,
+                     int32_t *site_multiplicity, double *site_positions, int32_t site_capacity);
+
+/* The frequencies of the feature columns: column 2j is Re, 2j+1 is Im of frequency j = (hkl[3j], hkl[3j+1], hkl[3j+2]).
+ * *count = F / 2; a capacity (frequencies) below it gives CFT_ERROR_BUFFER_TOO_SMALL. */
+int cft_feature_frequencies(int32_t *hkl, int32_t capacity, int32_t *count);
+
+/* Functions that return JSON set *json to a UTF-8 string owned by the library, valid until the calling thread's
+ * next call of a function that returns JSON. */
+
+/* Detects the space group of a cell (every atom; lattice rows in Å, fractional positions) at tolerance Å (spglib's
+ * symprec) and standardises it: {"number", "hm", "setting", "order", "cell": [a, b, c, alpha, beta, gamma],
+ * "lattice": [[3], [3], [3]], "sites": [{"element", "number", "xyz", "multiplicity", "occupancy"}]}, as
+ * `cft symmetry --json` writes it. */
+int cft_symmetry(const double *lattice, int32_t n_sites, const int32_t *atomic_numbers, const double *positions,
+                 double tolerance, const char **json);
+
+/* The structures of a CIF (every data block), POSCAR or CSV (a cif column) file: a JSON array with one object per
+ * structure, {"id", "file", "lattice", "numbers", "positions" (fractional, every atom of the cell), "targets"} or
+ * {"id", "file", "error"} for a structure that cannot be read. A missing file is CFT_ERROR_ARGUMENT. */
+int cft_read(const char *path, const char **json);
+
+/* The models in a folder (NULL: the shipped models, $CFT_MODELS or models/ beside the library): a JSON array of
+ * {"name", "file", "property", "unit", "data", "domain", "metrics", "metadata"}; reads metadata only. */
+int cft_models(const char *directory, const char **json);
+
 /* The symmetry-adapted basis of a space-group setting (group as in cft_group_find: "227", "Fd-3m:1", "-P 2ybc", ...)
  * at the compiled cutoff K: non-extinct orbits (canonical order, as `cft basis` prints them), their members in all,
  * the extinct frequencies (systematic absences) of the closure, and the denominator N shared by the setting's phases. */
@@ -68,6 +98,9 @@ int cft_model_close(cft_model *model);
 
 /* The model's property (e.g. "heat_ref") and unit (e.g. "eV/cell"); the strings live until cft_model_close. */
 int cft_model_info(const cft_model *model, const char **property, const char **unit);
+
+/* The open model's description, one object as cft_models lists it. */
+int cft_model_metadata(const cft_model *model, const char **json);
 
 /* Predictions for n_structures structures, in the model's unit. Structure s: lattice = lattices[9s .. 9s+8]
  * (rows a, b, c in Å), site_counts[s] sites stored one after another in atomic_numbers and positions

@@ -31,11 +31,11 @@ public class SymmetryCommandTests
             Assert.Equal(bad, error.GetProperty("file").GetString());
             foreach (var l in lines.Where(l => !l.TryGetProperty("error", out _)))
             {
-                Assert.Equal(new[] { "id", "file", "number", "hm", "setting", "cell", "sites" }, l.EnumerateObject().Select(p => p.Name));
+                Assert.Equal(new[] { "id", "file", "number", "hm", "setting", "order", "cell", "lattice", "sites" }, l.EnumerateObject().Select(p => p.Name));
                 Assert.Equal(6, l.GetProperty("cell").GetArrayLength());
                 foreach (var s in l.GetProperty("sites").EnumerateArray())
                 {
-                    Assert.Equal(new[] { "element", "xyz", "multiplicity", "occupancy" }, s.EnumerateObject().Select(p => p.Name));
+                    Assert.Equal(new[] { "element", "number", "xyz", "multiplicity", "occupancy" }, s.EnumerateObject().Select(p => p.Name));
                     Assert.Equal(3, s.GetProperty("xyz").GetArrayLength());
                 }
             }
