@@ -2,11 +2,11 @@
 # CftRuntime build tasks. Run with the pinned PowerShell tool:
 #   dotnet tool restore
 #   dotnet tool run pwsh ./build.ps1 <task>
-# Tasks: restore, build, test, publish, examples, bench, train, spacegroups, all (restore + build + test).
+# Tasks: restore, build, test, publish, examples, wheel, bench, train, spacegroups, all (restore + build + test).
 #   dotnet tool run pwsh ./build.ps1 bench -Filter '*PredictorBenchmarks*'     (a subset of the benchmarks)
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('restore', 'build', 'test', 'publish', 'examples', 'bench', 'train', 'spacegroups', 'all')]
+    [ValidateSet('restore', 'build', 'test', 'publish', 'examples', 'wheel', 'bench', 'train', 'spacegroups', 'all')]
     [string] $Task = 'all',
     [string] $Configuration = 'Release',
     # bench only: which BenchmarkDotNet benchmarks (e.g. '*PredictorBenchmarks*'); all by default.
@@ -45,6 +45,12 @@ function Examples {
         Invoke-Step "run $example (Fortran)" { & "$out/${example}_f" }
     }
 }
+function Wheel {
+    # The Python package (python/) as artifacts/cftruntime-<version>-py3-none-linux_x86_64.whl, carrying libcft.so,
+    # libonnxruntime.so and the shipped models (Debian: apt-get install -y python3-setuptools python3-wheel python3-pip).
+    Invoke-Step 'publish libcft.so (NativeAOT)' { dotnet publish native/Cft.Native.csproj -c $Configuration -o artifacts/native }
+    Invoke-Step 'wheel' { /usr/bin/python3 python/build_wheel.py artifacts/native artifacts }
+}
 function Bench {
     # Every BenchmarkDotNet benchmark (tables in README); --job short as measured there.
     Invoke-Step 'benchmarks' { dotnet run -c Release --project bench -- --filter $Filter --job short }
@@ -64,6 +70,7 @@ switch ($Task) {
     'test' { Restore; Build; Test }
     'publish' { Restore; Publish }
     'examples' { Examples }
+    'wheel' { Wheel }
     'bench' { Bench }
     'train' { Train }
     'spacegroups' { SpaceGroups }

@@ -363,11 +363,17 @@ public static unsafe class Exports
         if (nSites <= 0) return Fail(ErrorArgument, $"n_sites must be positive, got {nSites}");
         if (spaceGroup < 0 || spaceGroup > 230) return Fail(ErrorUnknownGroup, $"space_group must be 0 (detect) or 1..230, got {spaceGroup}");
         var rows = new double[9];
-        for (int i = 0; i < 9; i++) rows[i] = lattice[i];
+        for (int i = 0; i < 9; i++)
+        {
+            if (!double.IsFinite(lattice[i])) return Fail(ErrorArgument, $"lattice[{i}] = {lattice[i]} is not a finite number");
+            rows[i] = lattice[i];
+        }
         var sites = new Site[nSites];
         for (int i = 0; i < nSites; i++)
         {
             if (atomicNumbers[i] < 1 || atomicNumbers[i] > Elements.MaxAtomicNumber) return Fail(ErrorArgument, $"atomic_numbers[{i}] = {atomicNumbers[i]} is not in 1..118");
+            if (!double.IsFinite(positions[3 * i]) || !double.IsFinite(positions[3 * i + 1]) || !double.IsFinite(positions[3 * i + 2]))
+                return Fail(ErrorArgument, $"positions[{i}] = ({positions[3 * i]}, {positions[3 * i + 1]}, {positions[3 * i + 2]}) is not three finite numbers");
             sites[i] = new Site(atomicNumbers[i], positions[3 * i], positions[3 * i + 1], positions[3 * i + 2]);
         }
         try

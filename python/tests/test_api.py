@@ -55,8 +55,8 @@ def test_bad_structures_raise_argument_errors(lattice, numbers, positions, fragm
 def test_read_cif_poscar_and_csv(examples):
     [lfp] = cft.read(os.path.join(examples, "LiFePO4.cif"))
     assert lfp.id == "LiFePO4" and len(lfp) == 28
-    [si] = cft.read(os.path.join(examples, "POSCAR-227"))
-    assert set(si.numbers.tolist()) == {14}
+    [poscar] = cft.read(os.path.join(examples, "POSCAR-227"))
+    assert cft.symmetry(poscar).number == 227
     rows = cft.read(os.path.join(examples, "perov_5_sample.csv"))
     assert len(rows) > 10 and all(len(s) == 5 for s in rows)
     assert all("heat_ref" in s.targets for s in rows)
@@ -115,9 +115,11 @@ def test_featurize_equals_the_clis_features(cli, examples, tmp_path):
     [s] = cft.read(path)
     f = cft.featurize(s)
     assert f.features.dtype == np.float32 and f.features.shape == expected["features"].shape
-    assert np.array_equal(f.features, expected["features"])
+    # The CLI reduces the CIF's own symmetry, the package standardises the full cell: the same cell, rounding apart.
+    assert np.allclose(f.features, expected["features"], atol=1e-6)
     assert np.array_equal(f.numbers, expected["atomic_number"])
-    assert np.allclose(f.multiplicity, expected["weight"])
+    assert np.array_equal(f.multiplicity, expected["multiplicity"])
+    assert np.allclose(f.positions, expected["positions"], atol=1e-9)
     assert np.array_equal(f.frequencies, expected["frequencies"])
     assert f.features.shape[1] == 2 * len(f.frequencies) == 728
 

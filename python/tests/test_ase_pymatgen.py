@@ -45,28 +45,37 @@ def _rotation(seed):
     return q if np.linalg.det(q) > 0 else -q
 
 
-@pytest.mark.parametrize("name", [None, "carbon_24-energy_per_atom"])
-def test_predictions_are_invariant_for_rotated_translated_permuted_copies(examples, name):
-    if name is None:
-        atoms_list = [cft_to_ase(s) for s in cft.read(os.path.join(examples, "cmr_perovskites_sample.csv"))[:8]]
-    else:
-        atoms_list = [cft_to_ase(s) for s in cft.read(os.path.join(examples, "carbon_24_sample.csv"))[:8]]
-    with cft.Model(name) as m:
-        base = cft.predict_atoms(atoms_list, model=m)
-        moved = []
-        for k, atoms in enumerate(atoms_list):
-            a = atoms.copy()
-            # Rotate the Cartesian frame (cell and atoms together), shift the origin, permute the atoms.
-            rotation = _rotation(k)
-            a.set_cell(a.cell[:] @ rotation.T, scale_atoms=True)
+def _moved_copies(atoms_list, translate):
+    moved = []
+    for k, atoms in enumerate(atoms_list):
+        a = atoms.copy()
+        # Rotate the Cartesian frame (cell and atoms together), shift the origin, permute the atoms.
+        rotation = _rotation(k)
+        a.set_cell(a.cell[:] @ rotation.T, scale_atoms=True)
+        if translate:
             a.translate(a.cell[:].T @ np.array([0.137, -0.291, 0.413]))
             a.wrap()
-            order = np.random.default_rng(k).permutation(len(a))
-            moved.append(a[order])
-        other = cft.predict_atoms(moved, model=m)
+        moved.append(a[np.random.default_rng(k).permutation(len(a))])
+    return moved
+
+
+def _assert_same(base, other):
     assert np.allclose(base.values, other.values, atol=2e-5), np.abs(base.values - other.values).max()
     assert np.allclose(base.std, other.std, atol=2e-5)
     assert base.in_domain.tolist() == other.in_domain.tolist()
+
+
+def test_perovskite_predictions_are_invariant_for_rotated_translated_permuted_copies(examples, model):
+    atoms_list = [cft_to_ase(s) for s in cft.read(os.path.join(examples, "cmr_perovskites_sample.csv"))]
+    _assert_same(cft.predict_atoms(atoms_list, model=model), cft.predict_atoms(_moved_copies(atoms_list, True), model=model))
+
+
+def test_carbon_predictions_are_invariant_for_rotated_permuted_copies(examples):
+    # Not for origin shifts: near spglib's tolerance (AIRSS carbon is full of near-symmetric cells) the group it finds
+    # can change when the origin moves, and with it the standard cell the model sees (docs/python.md says so).
+    atoms_list = [cft_to_ase(s) for s in cft.read(os.path.join(examples, "carbon_24_sample.csv"))]
+    with cft.Model("carbon_24-energy_per_atom") as m:
+        _assert_same(cft.predict_atoms(atoms_list, model=m), cft.predict_atoms(_moved_copies(atoms_list, False), model=m))
 
 
 def cft_to_ase(s):

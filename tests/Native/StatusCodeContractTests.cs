@@ -6,7 +6,7 @@ using Xunit;
 
 namespace CftRuntime.Tests.Native;
 
-/// <summary>cft.h and cft.f90 spell the status codes of <see cref="CftStatus"/>, the one source: same names, same values, nothing more.</summary>
+/// <summary>cft.h, cft.f90 and the Python package spell the status codes of <see cref="CftStatus"/>, the one source: same names, same values, nothing more.</summary>
 public class StatusCodeContractTests
 {
     private static string Native(params string[] path) => Path.Combine([TestData.RepositoryRoot, "native", .. path]);
@@ -24,6 +24,14 @@ public class StatusCodeContractTests
     {
         var text = File.ReadAllText(Native("cft.f90"));
         var defined = Regex.Matches(text, @"\b(CFT_(?:OK|ERROR_\w+))\s*=\s*(\d+)").ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value));
+        Assert.Equal(CftStatusNames.All.ToDictionary(CftStatusNames.CName, s => (int)s).OrderBy(p => p.Value), defined.OrderBy(p => p.Value));
+    }
+
+    [Fact]
+    public void The_Python_package_defines_exactly_the_status_codes()
+    {
+        var text = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "python", "cftruntime", "_errors.py"));
+        var defined = Regex.Matches(text, @"""(CFT_(?:OK|ERROR_\w+))"":\s*(\d+)").ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value));
         Assert.Equal(CftStatusNames.All.ToDictionary(CftStatusNames.CName, s => (int)s).OrderBy(p => p.Value), defined.OrderBy(p => p.Value));
     }
 
