@@ -35,6 +35,29 @@ module cft
        integer(c_int32_t), intent(out) :: out_rows
      end function cft_featurize
 
+     ! As cft_featurize, and per row the site's atomic number, Wyckoff multiplicity and position(3, rows).
+     integer(c_int) function cft_featurize_ex(space_group, lattice, n_sites, atomic_numbers, positions, out, &
+          out_capacity, out_rows, site_numbers, site_multiplicity, site_positions, site_capacity) bind(c, name="cft_featurize_ex")
+       import :: c_int, c_int32_t, c_int64_t, c_double, c_float
+       integer(c_int32_t), value :: space_group, n_sites, site_capacity
+       real(c_double), dimension(9), intent(in) :: lattice
+       integer(c_int32_t), dimension(*), intent(in) :: atomic_numbers
+       real(c_double), dimension(*), intent(in) :: positions
+       real(c_float), dimension(*), intent(out) :: out
+       integer(c_int64_t), value :: out_capacity
+       integer(c_int32_t), intent(out) :: out_rows
+       integer(c_int32_t), dimension(*), intent(out) :: site_numbers, site_multiplicity
+       real(c_double), dimension(*), intent(out) :: site_positions
+     end function cft_featurize_ex
+
+     ! hkl(3, count): the frequency of feature columns 2j-1 (Re) and 2j (Im), 1-based.
+     integer(c_int) function cft_feature_frequencies(hkl, capacity, count) bind(c, name="cft_feature_frequencies")
+       import :: c_int, c_int32_t
+       integer(c_int32_t), dimension(*), intent(out) :: hkl
+       integer(c_int32_t), value :: capacity
+       integer(c_int32_t), intent(out) :: count
+     end function cft_feature_frequencies
+
      !> Opens a model by name or .onnx path (NUL-terminated); model receives the handle.
      integer(c_int) function cft_model_open(name, model) bind(c, name="cft_model_open")
        import :: c_int, c_char, c_ptr
