@@ -395,7 +395,7 @@ def main(argv=None):
         "cft.data": args.description or os.path.basename(args.data),
         "cft.split": (f"sha256('{args.split_seed}:'+id) -> fold {args.fold} of {args.folds} test, a tenth of the rest val"
                       if args.folds else f"sha256('{args.split_seed}:'+id) -> 80% train / 10% val / 10% test") + f"; held-out groups: {sorted(held_out) or 'none'}",
-        "cft.metrics": json.dumps({k: result.get(k) for k in ("train", "val", "test", "test_log10_mae", "unseen", "member_test_mae", "calibration", "baseline_train_mean_mae", "baseline_composition_mae")}),
+        "cft.metrics": json.dumps({k: result.get(k) for k in ("train", "val", "test", "test_log10_mae", "unseen", "member_test_mae", "calibration", "baseline_train_mean_mae", "baseline_composition_mae", "baseline_always_zero_mae")}),
         "cft.architecture": json.dumps({"d": args.d, "heads": args.heads, "blocks": args.blocks, "ff": args.ff, "members": args.members,
                                         "element_features": args.element_features}),
     }

@@ -18,33 +18,46 @@ def mae(m, split="test"):
     return f"{m[split]['mae']:.4f}" if m and m.get(split, {}).get("count") else "—"
 
 
+SHIPPED_HEADER = ("| model | unit | test MAE, ensemble | one member (mean ± std of 5 seeds) | train-mean baseline | "
+                  "composition-only baseline | always-zero | test R² | test n |")
+CALIBRATION_HEADER = "| model | test errors within ±2σ | Spearman(σ, abs error) | mean σ | test structures above the novelty threshold |"
+
+
+def shipped_row(name, m):
+    """A row of the shipped-ensembles table from a model's metrics (the .metrics.json, or the model's cft.metrics with its unit)."""
+    member = m.get("member_test_mae") or {}
+    one = f"{member['mean']:.4f} ± {member['std']:.4f}" if member else "—"
+    comp = m.get("baseline_composition_mae")
+    comp_text = f"{comp:.4f} ({m['test']['mae'] / comp:.2f}×)" if comp else "—"
+    zero = f"{m['baseline_always_zero_mae']:.4f}" if m.get("baseline_always_zero_mae") is not None else "—"
+    log10 = f" (log10: {m['test_log10_mae']:.4f})" if m.get("test_log10_mae") is not None else ""
+    return (f"| `{name}` | {m['unit']} | {mae(m)}{log10} | {one} | {m['baseline_train_mean_mae']:.4f} | {comp_text} | {zero} | "
+            f"{m['test']['r2']:.3f} | {m['test']['count']} |")
+
+
+def calibration_row(name, m):
+    c = m["calibration"]
+    return f"| `{name}` | {c['within_2_sigma']:.1%} | {c['spearman_sigma_error']:.2f} | {c['mean_sigma']:.4f} {m['unit']} | {c['novel_fraction']:.1%} |"
+
+
 def main():
     runs = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "runs")
     # The shipped ensembles (models/README.md).
     shipped = ["cmr_perovskites-e_form", "cmr_perovskites-gap_gllbsc", "oqmd_mp_perovskites-formation_energy", "oqmd_mp_perovskites-band_gap",
                "mp_elastic-K_Voigt", "mp_elastic-G_Voigt", "carbon_24-energy_per_atom"]
-    print("| model | unit | test MAE, ensemble | one member (mean ± std of 5 seeds) | train-mean baseline | composition-only baseline | always-zero | test R² | test n |")
+    print(SHIPPED_HEADER)
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in shipped:
         m = load(runs, name)
-        if not m:
-            continue
-        member = m.get("member_test_mae") or {}
-        one = f"{member['mean']:.4f} ± {member['std']:.4f}" if member else "—"
-        comp = m.get("baseline_composition_mae")
-        comp_text = f"{comp:.4f} ({m['test']['mae'] / comp:.2f}×)" if comp else "—"
-        zero = f"{m['baseline_always_zero_mae']:.4f}" if m.get("baseline_always_zero_mae") is not None else "—"
-        log10 = f" (log10: {m['test_log10_mae']:.4f})" if m.get("test_log10_mae") is not None else ""
-        print(f"| `{name}` | {m['unit']} | {mae(m)}{log10} | {one} | {m['baseline_train_mean_mae']:.4f} | {comp_text} | {zero} | {m['test']['r2']:.3f} | {m['test']['count']} |")
+        if m:
+            print(shipped_row(name, m))
     print()
-    print("| model | test errors within ±2σ | Spearman(σ, abs error) | mean σ | test structures above the novelty threshold |")
+    print(CALIBRATION_HEADER)
     print("|---|---:|---:|---:|---:|")
     for name in shipped:
         m = load(runs, name)
-        if not m or "calibration" not in m:
-            continue
-        c = m["calibration"]
-        print(f"| `{name}` | {c['within_2_sigma']:.1%} | {c['spearman_sigma_error']:.2f} | {c['mean_sigma']:.4f} {m['unit']} | {c['novel_fraction']:.1%} |")
+        if m and "calibration" in m:
+            print(calibration_row(name, m))
     print()
     print("| target (test MAE) | Fourier (CFT) + pair messages | Fourier (CFT) only | plain (P1) Fourier only | nothing positional | pair messages only |")
     print("|---|---|---|---|---|---|")

@@ -234,7 +234,7 @@ public static class PredictCommand
 
     private static string Csv(string v) => v.IndexOfAny([',', '"', '\n', '\r']) < 0 ? v : "\"" + v.Replace("\"", "\"\"") + "\"";
 
-    private static string StripId(string id, string message) => message.StartsWith(id + ": ", StringComparison.Ordinal) ? message[(id.Length + 2)..] : message;
+    internal static string StripId(string id, string message) => message.StartsWith(id + ": ", StringComparison.Ordinal) ? message[(id.Length + 2)..] : message;
 
     private static string ResultJson(StructureRecord record, StructurePrediction result, Prediction p, double? target) => JsonLine.Object(w =>
     {

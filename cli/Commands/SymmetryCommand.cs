@@ -58,7 +58,7 @@ public static class SymmetryCommand
             {
                 failed++;
                 if (json) stdout.WriteLine(JsonLine.Error(record, error ?? "unknown error"));
-                else stderr.WriteLine($"cft: {record.Id}: {error}");
+                else stderr.WriteLine($"cft: {record.Id}: {PredictCommand.StripId(record.Id, error ?? "unknown error")}");
                 continue;
             }
             stdout.WriteLine(json ? ResultJson(record, crystal, hm) : ResultText(record, crystal, hm));

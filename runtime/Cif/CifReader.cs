@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.IO;
 using System.Text;
 using CftRuntime.Basis;
@@ -65,9 +66,10 @@ public static class CifReader
         return crystals;
     }
 
-    /// <summary>Whether a block lists fractional atom sites.</summary>
+    /// <summary>Whether a block lists atom sites (fractional, or Cartesian <c>_atom_site_Cartn_*</c>).</summary>
     public static bool HasAtomSites(CifBlock block) =>
-        block.Contains("_atom_site_fract_x") || block.Contains("_atom_site_fract_y") || block.Contains("_atom_site_fract_z");
+        block.Contains("_atom_site_fract_x") || block.Contains("_atom_site_fract_y") || block.Contains("_atom_site_fract_z")
+        || block.Contains("_atom_site_Cartn_x") || block.Contains("_atom_site_Cartn_y") || block.Contains("_atom_site_Cartn_z");
 
     /// <summary>The crystal of one data block; <paramref name="source"/> names the file in errors.</summary>
     /// <exception cref="CifException">The block's cell, sites or symmetry are missing or invalid.</exception>
@@ -75,10 +77,11 @@ public static class CifReader
     {
         var lattice = ReadLattice(block, source);
         var symmetry = ReadSymmetry(block, source);
-        var sites = ReadSites(block, source);
+        var notes = new List<string>();
+        var sites = ReadSites(block, source, lattice, id, notes);
         try
         {
-            return new Crystal(id, lattice, symmetry, sites);
+            return new Crystal(id, lattice, symmetry, sites) { Notes = notes };
         }
         catch (ArgumentException e)
         {
@@ -115,24 +118,50 @@ public static class CifReader
         }
     }
 
-    private static List<Site> ReadSites(CifBlock block, string source)
+    /// <summary>
+    /// Type symbols (or, without one, label stems) of sites that are not atoms: dummy atoms (X, Du, Dum, Xx) and
+    /// residual density peaks (Q, as in Q1, Q2 of refinement output). They are skipped with a note.
+    /// </summary>
+    private static readonly HashSet<string> DummySymbols = new(StringComparer.OrdinalIgnoreCase) { "X", "Xx", "Du", "Dum", "Q" };
+
+    private static bool IsDummy(string text)
     {
-        var x = Column(block, "_atom_site_fract_x", source);
-        var y = Column(block, "_atom_site_fract_y", source);
-        var z = Column(block, "_atom_site_fract_z", source);
+        int n = 0;
+        while (n < text.Length && char.IsAsciiLetter(text[n])) n++;
+        return n > 0 && DummySymbols.Contains(text[..n]) && (n == text.Length || !char.IsAsciiLetter(text[n]));
+    }
+
+    private static List<Site> ReadSites(CifBlock block, string source, Lattice lattice, string id, List<string> notes)
+    {
+        bool cartesian = !block.Contains("_atom_site_fract_x") && !block.Contains("_atom_site_fract_y") && !block.Contains("_atom_site_fract_z");
+        string prefix = cartesian ? "_atom_site_Cartn_" : "_atom_site_fract_";
+        var x = Column(block, prefix + "x", source);
+        var y = Column(block, prefix + "y", source);
+        var z = Column(block, prefix + "z", source);
         int n = x.Count;
         var type = OptionalColumn(block, "_atom_site_type_symbol", n, source);
         var label = OptionalColumn(block, "_atom_site_label", n, source);
         var occupancy = OptionalColumn(block, "_atom_site_occupancy", n, source);
+        var calcFlag = OptionalColumn(block, "_atom_site_calc_flag", n, source);
         if (y.Count != n || z.Count != n)
-            throw new CifException(source, x[0].Line, "expected '_atom_site_fract_x', '_atom_site_fract_y' and '_atom_site_fract_z' in the same loop");
+            throw new CifException(source, x[0].Line, $"expected '{prefix}x', '{prefix}y' and '{prefix}z' in the same loop");
+        var toFractional = cartesian ? CartesianToFractional(block, source, lattice, id, notes) : null;
         var sites = new List<Site>(n);
+        var dummies = new List<string>();
         for (int i = 0; i < n; i++)
         {
             string name = label is not null && !label[i].IsMissing ? label[i].Text : $"row {i + 1}";
-            double fx = Coordinate(x[i], "x", name, source), fy = Coordinate(y[i], "y", name, source), fz = Coordinate(z[i], "z", name, source);
+            bool hasType = type is not null && !type[i].IsMissing;
+            if ((calcFlag is not null && !calcFlag[i].IsMissing && calcFlag[i].Text.Equals("dum", StringComparison.OrdinalIgnoreCase))
+                || (hasType ? IsDummy(type![i].Text) : label is not null && !label[i].IsMissing && IsDummy(label[i].Text)))
+            {
+                dummies.Add(name);
+                continue;
+            }
+            double fx = Coordinate(x[i], "x", name, source, cartesian), fy = Coordinate(y[i], "y", name, source, cartesian), fz = Coordinate(z[i], "z", name, source, cartesian);
+            if (toFractional is not null) (fx, fy, fz) = toFractional(fx, fy, fz);
             int element = 0;
-            bool known = (type is not null && !type[i].IsMissing && Elements.TryParseLabel(type[i].Text, out element))
+            bool known = (hasType && Elements.TryParseLabel(type![i].Text, out element))
                          || (label is not null && !label[i].IsMissing && Elements.TryParseLabel(label[i].Text, out element));
             if (!known)
                 throw new CifException(source, x[i].Line, $"site '{name}': expected an element symbol in '_atom_site_type_symbol' or '_atom_site_label', found type '{type?[i].ToString() ?? "(none)"}' and label '{label?[i].ToString() ?? "(none)"}'");
@@ -145,13 +174,58 @@ public static class CifReader
             }
             sites.Add(new Site(element, fx, fy, fz, occ, label is not null && !label[i].IsMissing ? label[i].Text : ""));
         }
+        if (dummies.Count > 0)
+        {
+            if (sites.Count == 0) throw new CifException(source, x[0].Line, $"block 'data_{block.Name}': every site is a dummy atom or density peak ({string.Join(", ", dummies.Take(5))}{(dummies.Count > 5 ? ", ..." : "")}); no atoms left");
+            notes.Add($"{id}: skipped {dummies.Count} dummy site{(dummies.Count == 1 ? "" : "s")} (dummy atoms or density peaks, not atoms): {string.Join(", ", dummies.Take(5))}{(dummies.Count > 5 ? ", ..." : "")}");
+        }
         return sites;
     }
 
-    private static double Coordinate(CifValue v, string axis, string site, string source)
+    private static readonly string[] TransformTags =
+    [
+        "_atom_sites_Cartn_tran_matrix_11", "_atom_sites_Cartn_tran_matrix_12", "_atom_sites_Cartn_tran_matrix_13",
+        "_atom_sites_Cartn_tran_matrix_21", "_atom_sites_Cartn_tran_matrix_22", "_atom_sites_Cartn_tran_matrix_23",
+        "_atom_sites_Cartn_tran_matrix_31", "_atom_sites_Cartn_tran_matrix_32", "_atom_sites_Cartn_tran_matrix_33",
+    ];
+
+    /// <summary>
+    /// Cartesian (Å) to fractional: with the file's <c>_atom_sites_Cartn_tran_matrix_ij</c> (Cartesian = M · fractional)
+    /// when it gives one, else in the cell's standard orientation (a along x, b in the xy plane), which the note states.
+    /// </summary>
+    private static Func<double, double, double, (double, double, double)> CartesianToFractional(CifBlock block, string source, Lattice lattice, string id, List<string> notes)
     {
-        if (v.IsMissing) throw new CifException(source, v.Line, $"site '{site}': fractional {axis} is '{v}', expected a number");
-        if (!v.TryGetNumber(out double value) && !TryGetFraction(v.Text, out value)) throw new CifException(source, v.Line, $"site '{site}': expected a number for fractional {axis}, found '{v.Text}'");
+        var m = new double[9];
+        int given = 0;
+        for (int i = 0; i < 9; i++)
+        {
+            if (!block.TryGetValue(TransformTags[i], out var v) || v.IsMissing) continue;
+            if (!v.TryGetNumber(out m[i])) throw new CifException(source, v.Line, $"expected a number for '{TransformTags[i]}', found '{v.Text}'");
+            given++;
+        }
+        if (given == 0)
+        {
+            notes.Add($"{id}: atom sites given as Cartesian coordinates (_atom_site_Cartn_*), read in the cell's standard orientation: a along x, b in the xy plane");
+            return (cx, cy, cz) => lattice.ToFractional(cx, cy, cz);
+        }
+        if (given != 9) throw new CifException(source, block.Line, $"block 'data_{block.Name}': expected all nine '_atom_sites_Cartn_tran_matrix_ij' or none, found {given}");
+        double det = m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+        if (!(Math.Abs(det) > 1e-9)) throw new CifException(source, block.Line, $"block 'data_{block.Name}': '_atom_sites_Cartn_tran_matrix' is singular");
+        var inv = new[]
+        {
+            (m[4] * m[8] - m[5] * m[7]) / det, (m[2] * m[7] - m[1] * m[8]) / det, (m[1] * m[5] - m[2] * m[4]) / det,
+            (m[5] * m[6] - m[3] * m[8]) / det, (m[0] * m[8] - m[2] * m[6]) / det, (m[2] * m[3] - m[0] * m[5]) / det,
+            (m[3] * m[7] - m[4] * m[6]) / det, (m[1] * m[6] - m[0] * m[7]) / det, (m[0] * m[4] - m[1] * m[3]) / det,
+        };
+        notes.Add($"{id}: atom sites given as Cartesian coordinates (_atom_site_Cartn_*), converted with the file's _atom_sites_Cartn_tran_matrix");
+        return (cx, cy, cz) => (inv[0] * cx + inv[1] * cy + inv[2] * cz, inv[3] * cx + inv[4] * cy + inv[5] * cz, inv[6] * cx + inv[7] * cy + inv[8] * cz);
+    }
+
+    private static double Coordinate(CifValue v, string axis, string site, string source, bool cartesian)
+    {
+        string kind = cartesian ? "Cartesian" : "fractional";
+        if (v.IsMissing) throw new CifException(source, v.Line, $"site '{site}': {kind} {axis} is '{v}', expected a number");
+        if (!v.TryGetNumber(out double value) && (cartesian || !TryGetFraction(v.Text, out value))) throw new CifException(source, v.Line, $"site '{site}': expected a number for {kind} {axis}, found '{v.Text}'");
         return value;
     }
 

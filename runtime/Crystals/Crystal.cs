@@ -54,7 +54,11 @@ public sealed class Crystal
         Lattice = source.Lattice;
         Symmetry = source.Symmetry;
         Sites = source.Sites;
+        Notes = source.Notes;
     }
+
+    /// <summary>What reading the structure left out or assumed that its user should know (e.g. skipped dummy atoms).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
 
     /// <summary>The same structure under another id (sites and multiplicities are not recomputed).</summary>
     public Crystal WithId(string id) => id == Id ? this : new Crystal(id, this);

@@ -30,7 +30,10 @@ public sealed record PreparedStructure(Crystal Crystal, string HermannMauguin, s
 public sealed class SymmetryFinderUnavailableException(string message) : Exception(message);
 
 /// <summary>spglib found no space group (or could not standardise) for a structure at the given tolerance.</summary>
-public sealed class SymmetryNotFoundException(string message) : Exception(message);
+public class SymmetryNotFoundException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Two whole atoms (occupancy 1) closer than the tolerance: the description is wrong, not disordered.</summary>
+public sealed class OverlappingAtomsException(string message, Exception? inner = null) : SymmetryNotFoundException(message, inner);
 
 /// <summary>
 /// Finds the space group of a structure with spglib and standardises it to the ITA standard setting of
@@ -95,13 +98,23 @@ public static class SymmetryFinder
                 lattice[3 * axis + v] = input.Lattice[v, axis]; // spglib: basis vectors are columns
 
         Raw detected, standard;
-        lock (Gate)
+        try
         {
+            lock (Gate)
+            {
             detected = Call(input.Id, lattice, positions, types, 0, toleranceAngstrom);
             // spglib's own standard cell is in its default setting (the smallest Hall number of the type); a second
             // call is needed only where the catalogue's standard differs (origin choice 2).
             var setting = SpaceGroups.Standard(detected.Number);
             standard = SpglibDefaultIsStandard[detected.Number] ? detected : Call(input.Id, lattice, positions, types, setting.HallNumber, toleranceAngstrom);
+            }
+        }
+        catch (SymmetryNotFoundException e) when (ClosestPair(input.Lattice, cell, toleranceAngstrom) is { } pair
+                                                  && cell[pair.I].Occupancy >= 1 - 1e-6 && cell[pair.J].Occupancy >= 1 - 1e-6)
+        {
+            var (i, j, d) = pair;
+            throw new OverlappingAtomsException(FormattableString.Invariant(
+                $"{input.Id}: atoms overlap in the cell: {Describe(cell[i])} and {Describe(cell[j])} are {d:G3} Å apart (tolerance {toleranceAngstrom} Å) after the symmetry operations are applied; a site listed twice, disordered alternatives without their occupancies, or symmetry operations that do not belong to this cell? ({e.Message})"), e);
         }
         var target = SpaceGroups.Standard(detected.Number);
         if (standard != detected && (standard.Number != detected.Number || standard.HallNumber != target.HallNumber))
@@ -148,6 +161,15 @@ public static class SymmetryFinder
     public static PreparedStructure Prepare(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, bool standardize = true)
     {
         ArgumentNullException.ThrowIfNull(input);
+        var prepared = PrepareCore(input, toleranceAngstrom, standardize);
+        if (input.Notes.Count == 0) return prepared;
+        // What reading left out or assumed (dummy atoms, Cartesian coordinates) comes first.
+        string read = string.Join("; ", input.Notes);
+        return prepared with { Note = prepared.Note is null ? read : read + "; " + prepared.Note };
+    }
+
+    private static PreparedStructure PrepareCore(Crystal input, double toleranceAngstrom, bool standardize)
+    {
         if (!standardize) return new PreparedStructure(input, input.Symmetry.Setting?.HermannMauguin ?? input.Symmetry.ToString(), null);
         bool ownStandard = input.Symmetry.Setting is { IsStandard: true, Number: > 1 };
         if (!IsAvailable && ownStandard)
@@ -158,7 +180,7 @@ public static class SymmetryFinder
         {
             result = Standardize(input, toleranceAngstrom); // keeps the input's id
         }
-        catch (SymmetryNotFoundException e) when (ownStandard)
+        catch (SymmetryNotFoundException e) when (ownStandard && e is not OverlappingAtomsException)
         {
             string message = e.Message.StartsWith(input.Id + ":", StringComparison.Ordinal) ? e.Message : input.Id + ": " + e.Message;
             return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin, $"{message}; used the file's own standard setting {input.Symmetry.Setting}");
@@ -168,6 +190,22 @@ public static class SymmetryFinder
             : null;
         return new PreparedStructure(result.Crystal, result.HermannMauguin, note);
     }
+
+    /// <summary>The closest two atoms of the cell when they are closer than the tolerance (a periodic distance, Å), else null.</summary>
+    private static (int I, int J, double Distance)? ClosestPair(Lattice lattice, IReadOnlyList<Site> cell, double toleranceAngstrom)
+    {
+        (int, int, double)? best = null;
+        for (int i = 0; i < cell.Count; i++)
+            for (int j = i + 1; j < cell.Count; j++)
+            {
+                double d = lattice.PeriodicDistance(cell[j].X - cell[i].X, cell[j].Y - cell[i].Y, cell[j].Z - cell[i].Z);
+                if (d < toleranceAngstrom && (best is null || d < best.Value.Item3)) best = (i, j, d);
+            }
+        return best;
+    }
+
+    private static string Describe(Site s) => FormattableString.Invariant(
+        $"{s.Element}{(s.Label.Length > 0 && s.Label != s.Element ? $" (site {s.Label})" : "")} at ({s.X:0.####}, {s.Y:0.####}, {s.Z:0.####})");
 
     /// <summary>Throws <see cref="SymmetryFinderUnavailableException"/> when libsymspg cannot be loaded.</summary>
     public static void EnsureAvailable()

@@ -84,7 +84,7 @@ public class CifReaderTests
     [Theory]
     [InlineData("Na1 Na ? 0 0", 14, "site 'Na1': fractional x is '?'")]
     [InlineData("Na1 Na 0 0 zero", 14, "site 'Na1': expected a number for fractional z, found 'zero'")]
-    [InlineData("Q1 ? 0 0 0", 14, "site 'Q1': expected an element symbol")]
+    [InlineData("Zz1 ? 0 0 0", 14, "site 'Zz1': expected an element symbol")]
     public void Bad_sites_are_errors_naming_the_site(string row, int line, string expected)
     {
         string text = "data_x\n" + Cell + "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n" + row + "\n";
@@ -127,5 +127,49 @@ public class CifReaderTests
         Assert.Equal(path, e.FilePath);
         Assert.Contains("cannot read the file", e.Message);
         Assert.Throws<PoscarException>(() => PoscarReader.Read(path));
+    }
+    [Fact]
+    public void Dummy_atoms_and_density_peaks_are_skipped_with_a_note()
+    {
+        string sites = "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n"
+                       + "Na1 Na 0 0 0\nCl1 Cl 0.5 0.5 0.5\nQ1 Q 0.25 0.25 0.25\nX1 X 0.1 0.1 0.1\nDu1 Du 0.2 0 0\n";
+        var c = One("data_d\n" + Cell + "_symmetry_Int_Tables_number 225\n" + sites);
+        Assert.Equal(new[] { 11, 17 }, c.Sites.Select(s => s.AtomicNumber));
+        var note = Assert.Single(c.Notes);
+        Assert.Contains("skipped 3 dummy sites", note);
+        Assert.Contains("Q1, X1, Du1", note);
+        // Without a type symbol the label's letters decide: Q2 is a peak, Xe1 is xenon; a calc_flag 'dum' site is skipped too.
+        string labels = "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_calc_flag\nXe1 0 0 0 d\nQ2 0.3 0.3 0.3 .\nNa9 0.5 0.5 0.5 dum\n";
+        var xe = One("data_xe\n" + Cell + "_symmetry_Int_Tables_number 225\n" + labels);
+        Assert.Equal(new[] { 54 }, xe.Sites.Select(s => s.AtomicNumber));
+        Assert.Contains("Q2, Na9", Assert.Single(xe.Notes));
+        string onlyDummies = "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nQ1 0 0 0\n";
+        Assert.Contains("every site is a dummy atom", Assert.Throws<CifException>(() => One("data_q\n" + Cell + onlyDummies)).Message);
+    }
+
+    [Fact]
+    public void Cartesian_coordinates_are_read_in_the_standard_orientation_or_with_the_files_matrix()
+    {
+        const string monoclinic = "_cell_length_a 5\n_cell_length_b 6\n_cell_length_c 7\n_cell_angle_alpha 90\n_cell_angle_beta 100\n_cell_angle_gamma 90\n";
+        var lattice = global::CftRuntime.Crystals.Lattice.FromParameters(5, 6, 7, 90, 100, 90);
+        var (x, y, z) = lattice.ToCartesian(0.1, 0.2, 0.3);
+        string sites = FormattableString.Invariant($"loop_\n_atom_site_label\n_atom_site_Cartn_x\n_atom_site_Cartn_y\n_atom_site_Cartn_z\nO1 {x:R} {y:R} {z:R}\n");
+        var c = One("data_c\n" + monoclinic + sites);
+        var site = Assert.Single(c.Sites);
+        Assert.Equal(0.1, site.X, 12);
+        Assert.Equal(0.2, site.Y, 12);
+        Assert.Equal(0.3, site.Z, 12);
+        Assert.Contains("a along x, b in the xy plane", Assert.Single(c.Notes));
+        // The file's own fractional-to-Cartesian matrix (here: a along z, b along x, c along y for an orthorhombic cell).
+        const string ortho = "_cell_length_a 5\n_cell_length_b 6\n_cell_length_c 7\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n";
+        string matrix = "_atom_sites_Cartn_tran_matrix_11 0\n_atom_sites_Cartn_tran_matrix_12 6\n_atom_sites_Cartn_tran_matrix_13 0\n"
+                        + "_atom_sites_Cartn_tran_matrix_21 0\n_atom_sites_Cartn_tran_matrix_22 0\n_atom_sites_Cartn_tran_matrix_23 7\n"
+                        + "_atom_sites_Cartn_tran_matrix_31 5\n_atom_sites_Cartn_tran_matrix_32 0\n_atom_sites_Cartn_tran_matrix_33 0\n";
+        string rotated = "loop_\n_atom_site_label\n_atom_site_Cartn_x\n_atom_site_Cartn_y\n_atom_site_Cartn_z\nO1 1.2 2.1 0.5\n";
+        var r = Assert.Single(One("data_m\n" + ortho + matrix + rotated).Sites);
+        Assert.Equal(0.1, r.X, 12);
+        Assert.Equal(0.2, r.Y, 12);
+        Assert.Equal(0.3, r.Z, 12);
+        Assert.Contains("all nine", Assert.Throws<CifException>(() => One("data_m\n" + ortho + "_atom_sites_Cartn_tran_matrix_11 1\n" + rotated)).Message);
     }
 }

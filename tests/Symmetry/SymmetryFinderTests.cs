@@ -287,4 +287,17 @@ public class SymmetryFinderTests
         Assert.Equal(100, records.Count);
         Assert.True(misses.Count <= 1, string.Join("; ", misses));
     }
+    [Fact]
+    public void Overlapping_whole_atoms_are_an_error_that_says_so_and_disorder_keeps_its_fallback()
+    {
+        const string cell = "_cell_length_a 5.64\n_cell_length_b 5.64\n_cell_length_c 5.64\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n_symmetry_Int_Tables_number 225\n";
+        string Sites(string occupancy) => $"loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\nNa1 0 0 0 1\nCl1 0.5 0.5 0.5 {occupancy}\nCl2 0.5005 0.5 0.5 {occupancy}\n";
+        var whole = Assert.Single(CifReader.ParseCrystals("data_o\n" + cell + Sites("1"), "o"));
+        var e = Assert.Throws<OverlappingAtomsException>(() => SymmetryFinder.Prepare(whole));
+        Assert.Contains("atoms overlap in the cell: Cl (site Cl1) at (0.5, 0.5, 0.5) and Cl (site Cl2) at (0.5005, 0.5, 0.5) are 0.00282 Å apart", e.Message);
+        var disordered = Assert.Single(CifReader.ParseCrystals("data_d\n" + cell + Sites("0.5"), "d"));
+        var prepared = SymmetryFinder.Prepare(disordered);
+        Assert.Equal(225, prepared.Crystal.Symmetry.Number);
+        Assert.Contains("used the file's own standard setting", prepared.Note);
+    }
 }
