@@ -160,7 +160,8 @@ public sealed class CftPredictor : IDisposable
             if (outOfDomain || covers[m].Any(c => c)) Models[m].Prepare();
         var prepared = new PreparedStructure?[crystals.Count];
         var errors = new string?[crystals.Count];
-        for (int i = 0; i < crystals.Count; i++)
+        // spglib, the costliest stage, runs concurrently (SymmetryFinder holds no lock around it).
+        Parallel.For(0, crystals.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, i =>
         {
             try
             {
@@ -170,7 +171,7 @@ public sealed class CftPredictor : IDisposable
             {
                 errors[i] = e.Message;
             }
-        }
+        });
         var ok = Enumerable.Range(0, crystals.Count).Where(i => prepared[i] is not null).ToArray();
         var structures = ok.Select(i => prepared[i]!.Crystal).ToArray();
         var batch = _featurizer.FeaturizeBatch(structures, maxDegreeOfParallelism);

@@ -39,12 +39,16 @@ public sealed class OverlappingAtomsException(string message, Exception? inner =
 /// Finds the space group of a structure with spglib and standardises it to the ITA standard setting of
 /// <c>spacegroups.json</c> (origin choice 2, hexagonal axes for R groups, unique axis b). Needs spglib's C
 /// library at run time (Debian/Ubuntu: <c>apt-get install libsymspg1</c>; found as libsymspg.so.1, libsymspg.so or
-/// symspg, or at the path in the environment variable <c>CFT_SPGLIB</c>); calls into it are serialised, so the
-/// methods are safe to call from several threads.
+/// symspg, or at the path in the environment variable <c>CFT_SPGLIB</c>). The methods are safe to call from several
+/// threads, and spglib runs concurrently on them (only reading the error code of a failure is exclusive).
 /// </summary>
 public static class SymmetryFinder
 {
-    private static readonly object Gate = new();
+    // spglib 2.0.2 has one piece of mutable global state on the spg_get_dataset path: the error code, a process-wide
+    // variable that every call writes (libsymspg.so.2.0.2 disassembled: no TLS segment, no other writable static
+    // touched; OpenMP only in the k-point functions). So datasets are computed concurrently (read lock), and the
+    // code of a failure is read by repeating the failed call alone (write lock): no other call can overwrite it.
+    private static readonly System.Threading.ReaderWriterLockSlim ErrorCodeGate = new(System.Threading.LockRecursionPolicy.NoRecursion);
 
     /// <summary>Per IT number: whether spglib's default setting (the smallest Hall number of the type) is the catalogue's standard.</summary>
     private static readonly bool[] SpglibDefaultIsStandard = BuildDefaultIsStandard();
@@ -100,14 +104,11 @@ public static class SymmetryFinder
         Raw detected, standard;
         try
         {
-            lock (Gate)
-            {
             detected = Call(input.Id, lattice, positions, types, 0, toleranceAngstrom);
             // spglib's own standard cell is in its default setting (the smallest Hall number of the type); a second
             // call is needed only where the catalogue's standard differs (origin choice 2).
             var setting = SpaceGroups.Standard(detected.Number);
             standard = SpglibDefaultIsStandard[detected.Number] ? detected : Call(input.Id, lattice, positions, types, setting.HallNumber, toleranceAngstrom);
-            }
         }
         catch (SymmetryNotFoundException e) when (ClosestPair(input.Lattice, cell, toleranceAngstrom) is { } pair
                                                   && cell[pair.I].Occupancy >= 1 - 1e-6 && cell[pair.J].Occupancy >= 1 - 1e-6)
@@ -215,6 +216,11 @@ public static class SymmetryFinder
                 $"spglib's C library (libsymspg) could not be loaded ({error}); install it, e.g. 'apt-get install libsymspg1' on Debian/Ubuntu, or put libsymspg.so on the library path or its path in CFT_SPGLIB");
     }
 
+    private static unsafe SpglibDataset* Dataset(double* lattice, double* positions, int* types, int count, int hallNumber, double symprec) =>
+        hallNumber == 0
+            ? SpglibNative.spg_get_dataset(lattice, positions, types, count, symprec)
+            : SpglibNative.spg_get_dataset_with_hall_number(lattice, positions, types, count, hallNumber, symprec);
+
     private sealed record Raw(int Number, int HallNumber, string Symbol, double[] StdLattice, int[] StdTypes, double[] StdPositions);
 
     private static unsafe Raw Call(string id, double[] lattice, double[] positions, int[] types, int hallNumber, double symprec)
@@ -226,12 +232,20 @@ public static class SymmetryFinder
             SpglibDataset* d = null;
             try
             {
-                d = hallNumber == 0
-                    ? SpglibNative.spg_get_dataset(l, p, t, types.Length, symprec)
-                    : SpglibNative.spg_get_dataset_with_hall_number(l, p, t, types.Length, hallNumber, symprec);
+                ErrorCodeGate.EnterReadLock();
+                try { d = Dataset(l, p, t, types.Length, hallNumber, symprec); }
+                finally { ErrorCodeGate.ExitReadLock(); }
                 if (d == null || d->SpacegroupNumber < 1 || d->SpacegroupNumber > 230)
                 {
-                    int code = SpglibNative.spg_get_error_code();
+                    int code;
+                    ErrorCodeGate.EnterWriteLock();
+                    try
+                    {
+                        if (d != null) { SpglibNative.spg_free_dataset(d); d = null; }
+                        d = Dataset(l, p, t, types.Length, hallNumber, symprec);
+                        code = SpglibNative.spg_get_error_code();
+                    }
+                    finally { ErrorCodeGate.ExitWriteLock(); }
                     string message = Marshal.PtrToStringUTF8((IntPtr)SpglibNative.spg_get_error_message(code)) ?? $"error {code}";
                     throw new SymmetryNotFoundException($"{id}: spglib found no space group at tolerance {symprec} Å: {message}");
                 }

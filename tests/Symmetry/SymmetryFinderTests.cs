@@ -300,4 +300,34 @@ public class SymmetryFinderTests
         Assert.Equal(225, prepared.Crystal.Symmetry.Number);
         Assert.Contains("used the file's own standard setting", prepared.Note);
     }
+    /// <summary>
+    /// spglib runs without a lock: 8 threads standardising spglib's test structures and failing inputs (atoms on top
+    /// of each other) at the same time give exactly the serial results and the serial error messages.
+    /// </summary>
+    [Fact]
+    public void Many_threads_equal_serial_results_and_errors()
+    {
+        var inputs = SymmetryTestData.Poscars.Take(40).Select(SymmetryTestData.Read).ToList();
+        var lattice = Lattice.FromParameters(5, 5, 5, 90, 90, 90);
+        for (int k = 0; k < 20; k++)
+            inputs.Add(new Crystal($"close-{k}", lattice, CrystalSymmetry.P1, [new Site(8, 0, 0, 0), new Site(8, 0.0001 * (k + 1), 0, 0)]));
+        string Outcome(Crystal c)
+        {
+            try
+            {
+                var r = SymmetryFinder.Standardize(c);
+                return $"{r.Number} {r.Setting} " + string.Join(";", r.Crystal.Sites.Select(s => FormattableString.Invariant($"{s.AtomicNumber}:{s.X:R},{s.Y:R},{s.Z:R}")));
+            }
+            catch (SymmetryNotFoundException e) { return "error " + e.Message; }
+        }
+        var serial = inputs.Select(Outcome).ToArray();
+        Assert.Contains(serial, o => o.StartsWith("error ", StringComparison.Ordinal) && o.Contains("too close distance between atoms"));
+        for (int round = 0; round < 2; round++)
+        {
+            var parallel = new string[inputs.Count * 4];
+            System.Threading.Tasks.Parallel.For(0, parallel.Length, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 8 },
+                i => parallel[i] = Outcome(inputs[i % inputs.Count]));
+            for (int i = 0; i < parallel.Length; i++) Assert.Equal(serial[i % inputs.Count], parallel[i]);
+        }
+    }
 }
