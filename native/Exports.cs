@@ -78,13 +78,8 @@ public static unsafe class Exports
         if (outCapacity < 0) return Fail(ErrorArgument, "out_capacity must not be negative");
         int code = Structure(spaceGroup, lattice, nSites, atomicNumbers, positions, out var input);
         if (code != Ok) return code;
-        Crystal crystal;
-        try
-        {
-            crystal = spaceGroup == 0 ? SymmetryFinder.Standardize(input!).Crystal : input!;
-        }
-        catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
-        catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException) { return Fail(ErrorSymmetry, e.Message); }
+        int prepared = Prepare(spaceGroup, input!, out var crystal);
+        if (prepared != Ok) return prepared;
         *outRows = crystal.Sites.Count;
         long needed = (long)crystal.Sites.Count * Featurizer.FeatureCount;
         if (output == null || outCapacity < needed) return Fail(ErrorBufferTooSmall, $"out holds {outCapacity} floats, {needed} needed ({crystal.Sites.Count} rows × {Featurizer.FeatureCount})");
@@ -108,13 +103,8 @@ public static unsafe class Exports
         if (outCapacity < 0 || siteCapacity < 0) return Fail(ErrorArgument, "out_capacity and site_capacity must not be negative");
         int code = Structure(spaceGroup, lattice, nSites, atomicNumbers, positions, out var input);
         if (code != Ok) return code;
-        Crystal crystal;
-        try
-        {
-            crystal = spaceGroup == 0 ? SymmetryFinder.Standardize(input!).Crystal : input!;
-        }
-        catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
-        catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException) { return Fail(ErrorSymmetry, e.Message); }
+        int prepared = Prepare(spaceGroup, input!, out var crystal);
+        if (prepared != Ok) return prepared;
         int rows = crystal.Sites.Count;
         *outRows = rows;
         long needed = (long)rows * Featurizer.FeatureCount;
@@ -355,6 +345,22 @@ public static unsafe class Exports
         return (table.NonExtinctOrbitCount, members, table.ClosureSize - members);
     }
 
+    /// <summary>
+    /// The one rule of every function taking a space_group: 0 = detect and standardise (spglib, with the fallbacks
+    /// of <see cref="SymmetryFinder.Prepare"/>); N = trusted, canonicalised, never re-detected (<see cref="SymmetryFinder.Trusted"/>).
+    /// </summary>
+    private static int Prepare(int spaceGroup, Crystal input, out Crystal crystal)
+    {
+        crystal = input;
+        try
+        {
+            crystal = (spaceGroup == 0 ? SymmetryFinder.Prepare(input) : SymmetryFinder.Trusted(input)).Crystal;
+            return Ok;
+        }
+        catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
+        catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException) { return Fail(ErrorSymmetry, e.Message); }
+    }
+
     /// <summary>The structure of a cft_featurize/cft_predict call: P1 (every atom) for space_group 0, else unique sites in N's standard setting.</summary>
     private static int Structure(int spaceGroup, double* lattice, int nSites, int* atomicNumbers, double* positions, out Crystal? crystal)
     {
@@ -523,7 +529,9 @@ public static unsafe class Exports
             offset += siteCounts[s];
         }
         IReadOnlyList<StructurePrediction> results;
-        try { results = m.Predictor.Predict(crystals, 1, outOfDomain: true); }
+        var stated = new bool[nStructures];
+        for (int s = 0; s < nStructures; s++) stated[s] = spaceGroups != null && spaceGroups[s] != 0;
+        try { results = m.Predictor.Predict(crystals, stated, 1, outOfDomain: true); }
         catch (CftModelException e) { return Fail(ErrorModel, e.Message); }
         for (int s = 0; s < nStructures; s++)
             if (results[s].Error is { } error) return Fail(ErrorSymmetry, $"structure {s}: {error}");

@@ -31,7 +31,10 @@ int cft_group_find(const char *symbol, int32_t *number, int32_t *order);
 /* G-invariant features of one structure.
  * space_group = 0: positions are every atom of the cell; the structure is standardised (spglib) and one row
  *                  is written per unique site of the standard cell.
- * space_group = N: positions are the unique sites in the ITA standard setting of N; one row per site.
+ * space_group = N: positions are the unique sites in the ITA standard setting of N; one row per site. The group
+ *                  is trusted, never re-detected: the sites are only brought to the canonical image among the
+ *                  descriptions N's normalizer relates (e.g. origin at either cation of a perovskite), the same
+ *                  rule as cft_predict's (and the same cell as detection would give for that setting).
  * lattice: 9 doubles, rows a, b, c in Å. positions: n_sites × 3 fractional coordinates.
  * out: rows × F floats, row-major. If out_capacity (floats) is too small, CFT_ERROR_BUFFER_TOO_SMALL is returned
  * and *out_rows holds the rows needed. */
@@ -106,7 +109,7 @@ int cft_model_metadata(const cft_model *model, const char **json);
  * (rows a, b, c in Å), site_counts[s] sites stored one after another in atomic_numbers and positions
  * (3 fractional coordinates per site). space_groups may be NULL (all 0). space_groups[s] = 0: the sites are
  * every atom of the cell, the group is detected and the cell standardised (spglib); N: the sites are the
- * unique sites in the ITA standard setting of N. On failure values is left untouched and cft_last_error()
+ * unique sites in the ITA standard setting of N, trusted and canonicalised as in cft_featurize (no spglib). On failure values is left untouched and cft_last_error()
  * names the structure. */
 int cft_predict(const cft_model *model, int32_t n_structures, const double *lattices, const int32_t *site_counts,
                 const int32_t *atomic_numbers, const double *positions, const int32_t *space_groups, double *values);

@@ -175,6 +175,42 @@ int main(void) {
         pthread_join(threads[t], &result);
         CHECK(result == NULL, "8 threads x 1000 predict calls on one model equal the serial result");
     }
+    /* One rule for a stated group, in cft_featurize and cft_predict alike: the sites are trusted, never re-detected,
+     * and brought to the canonical image. SrTiO3 in Pm-3m with the origin at Ti or at Sr (a translation of the
+     * normalizer) gets the same features and the same prediction, which equal those of the full cell detected. */
+    {
+        static const double L3[27] = { 3.905, 0, 0, 0, 3.905, 0, 0, 0, 3.905, 3.905, 0, 0, 0, 3.905, 0, 0, 0, 3.905, 3.905, 0, 0, 0, 3.905, 0, 0, 0, 3.905 };
+        static const int32_t zs[11] = { 22, 38, 8, 22, 38, 8, 38, 22, 8, 8, 8 };
+        static const double xs[33] = { 0, 0, 0, .5, .5, .5, .5, 0, 0,            /* origin at Ti: Ti 1a, Sr 1b, O 3d */
+                                       .5, .5, .5, 0, 0, 0, 0, .5, .5,           /* origin at Sr: Ti 1b, Sr 1a, O 3c */
+                                       0, 0, 0, .5, .5, .5, .5, .5, 0, .5, 0, .5, 0, .5, .5 }; /* every atom, detected */
+        static const int32_t counts[3] = { 3, 3, 5 }, groups[3] = { 221, 221, 0 };
+        float *fa = malloc(sizeof(float) * 3 * (size_t)F), *fb = malloc(sizeof(float) * 3 * (size_t)F), *fc = malloc(sizeof(float) * 5 * (size_t)F);
+        int32_t ra = 0, rb = 0, rc = 0;
+        CHECK(cft_featurize(221, L3, 3, zs, xs, fa, 3 * (int64_t)F, &ra) == CFT_OK && ra == 3, "featurize(221, origin at Ti)");
+        CHECK(cft_featurize(221, L3, 3, zs + 3, xs + 9, fb, 3 * (int64_t)F, &rb) == CFT_OK && rb == 3, "featurize(221, origin at Sr)");
+        CHECK(cft_featurize(0, L3, 5, zs + 6, xs + 18, fc, 5 * (int64_t)F, &rc) == CFT_OK && rc == 3, "featurize(0, every atom)");
+        int same_ab = 1, same_ac = 1;
+        for (int64_t i = 0; i < 3 * (int64_t)F; i++)
+            if (fabsf(fa[i] - fb[i]) > 1e-6f) same_ab = 0;
+        /* Detection may list the sites in another order: every row of one is a row of the other. */
+        for (int r = 0; r < 3; r++) {
+            int found = 0;
+            for (int q = 0; q < 3 && !found; q++) {
+                int equal = 1;
+                for (int32_t j = 0; j < F && equal; j++)
+                    if (fabsf(fa[r * F + j] - fc[q * F + j]) > 1e-5f) equal = 0;
+                found = equal;
+            }
+            if (!found) same_ac = 0;
+        }
+        CHECK(same_ab, "a stated group is canonicalised: both origins give the same features");
+        CHECK(same_ac, "a stated group gives the cell detection gives");
+        double pv[3] = { 0, 0, 0 };
+        CHECK(cft_predict(model, 3, L3, counts, zs, xs, groups, pv) == CFT_OK, "predict(221, 221, 0)");
+        CHECK(fabs(pv[0] - pv[1]) < 1e-6 && fabs(pv[0] - pv[2]) < 1e-5, "predict follows the same rule as featurize");
+        free(fa); free(fb); free(fc);
+    }
     CHECK(cft_model_close(model) == CFT_OK, "model_close");
     CHECK(cft_model_close(model) == CFT_ERROR_ARGUMENT, "model_close twice");
     CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, values) == CFT_ERROR_ARGUMENT, "predict(closed model)");

@@ -150,9 +150,18 @@ public sealed class CftPredictor : IDisposable
     /// prediction is dropped when another model gives the same property in its domain.
     /// Structures that cannot be standardised get an <see cref="StructurePrediction.Error"/>; the others are unaffected.
     /// </summary>
-    public IReadOnlyList<StructurePrediction> Predict(IReadOnlyList<Crystal> crystals, int maxDegreeOfParallelism = 1, bool outOfDomain = false)
+    public IReadOnlyList<StructurePrediction> Predict(IReadOnlyList<Crystal> crystals, int maxDegreeOfParallelism = 1, bool outOfDomain = false) =>
+        Predict(crystals, null, maxDegreeOfParallelism, outOfDomain);
+
+    /// <summary>
+    /// As <see cref="Predict(IReadOnlyList{Crystal}, int, bool)"/>; where <paramref name="statedGroup"/>[i] is true the
+    /// structure's group is the caller's (unique sites in its standard setting): trusted, canonicalised, never
+    /// re-detected (<see cref="SymmetryFinder.Trusted"/>).
+    /// </summary>
+    public IReadOnlyList<StructurePrediction> Predict(IReadOnlyList<Crystal> crystals, IReadOnlyList<bool>? statedGroup, int maxDegreeOfParallelism = 1, bool outOfDomain = false)
     {
         ArgumentNullException.ThrowIfNull(crystals);
+        if (statedGroup is not null && statedGroup.Count != crystals.Count) throw new ArgumentException($"statedGroup has {statedGroup.Count} entries for {crystals.Count} structures", nameof(statedGroup));
         // Elements do not change under standardisation: coverage is known from the inputs, so the sessions of the
         // models this call needs build in the background while the structures are standardised and featurised.
         var covers = Models.Select(m => crystals.Select(c => m.Covers(c.Sites.Select(s => s.AtomicNumber))).ToArray()).ToArray();
@@ -165,7 +174,9 @@ public sealed class CftPredictor : IDisposable
         {
             try
             {
-                prepared[i] = SymmetryFinder.Prepare(crystals[i], ToleranceAngstrom, Standardize);
+                prepared[i] = statedGroup is not null && statedGroup[i]
+                    ? SymmetryFinder.Trusted(crystals[i], ToleranceAngstrom)
+                    : SymmetryFinder.Prepare(crystals[i], ToleranceAngstrom, Standardize);
             }
             catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
             {

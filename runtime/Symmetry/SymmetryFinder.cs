@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using CftRuntime.Crystals;
@@ -167,6 +168,23 @@ public static class SymmetryFinder
         // What reading left out or assumed (dummy atoms, Cartesian coordinates) comes first.
         string read = string.Join("; ", input.Notes);
         return prepared with { Note = prepared.Note is null ? read : read + "; " + prepared.Note };
+    }
+
+    /// <summary>
+    /// A structure whose caller states its group: <paramref name="input"/> must be in a catalogue standard setting
+    /// (unique sites); it is trusted, never re-detected, and only brought to the canonical image among the
+    /// descriptions its setting's normalizer relates (the one <see cref="Standardize"/> would also give), so that
+    /// equivalent descriptions get the same features. No spglib call.
+    /// </summary>
+    /// <exception cref="ArgumentException">The input is not in a catalogue standard setting.</exception>
+    public static PreparedStructure Trusted(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Symmetry.Setting is not { IsStandard: true } setting)
+            throw new ArgumentException($"{input.Id}: a stated group needs the structure in the ITA standard setting of that group, got {input.Symmetry}");
+        var cell = NormalizerCanonicalizer.Canonicalize(input.Lattice, setting, input.ExpandToCell(toleranceAngstrom).ToArray());
+        var crystal = Crystal.FromFullCell(input.Id, input.Lattice, input.Symmetry, cell, toleranceAngstrom);
+        return new PreparedStructure(crystal, setting.HermannMauguin, input.Notes.Count > 0 ? string.Join("; ", input.Notes) : null);
     }
 
     private static PreparedStructure PrepareCore(Crystal input, double toleranceAngstrom, bool standardize)
