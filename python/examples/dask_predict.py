@@ -4,8 +4,9 @@
     python3 python/examples/dask_predict.py INPUT... [--model NAME] [--workers 2] [--shards 8] [--scheduler tcp://host:8786] [--out results.csv]
 
 INPUT: CIF/POSCAR/CSV files or folders of them. The inputs are the structures of the files in the order given (a
-folder's files sorted by name); shard i of n holds structures i, i+n, i+2n, ... as `cft predict --shard i/n` does, so
-the result does not depend on how many workers run or in which order shards finish. Without --scheduler a
+folder's files sorted by name), read once by the client; shard i of n holds structures i, i+n, i+2n, ... as
+`cft predict --shard i/n` does, so the result does not depend on how many workers run or in which order shards
+finish. Each worker process keeps its model open across tasks. Without --scheduler a
 LocalCluster of --workers processes (one thread each) is started. The CSV written has one row per structure in input
 order: id,property,value,std,unit,in_domain,domain_note.
 """
@@ -44,28 +45,34 @@ def inputs(paths):
     return files
 
 
-def predict_shard(files, shard, shards, model=None):
-    """Predictions of shard `shard` of `shards` (structures shard, shard + shards, ...): (indices, values, std, in_domain, notes, ids)."""
-    structures = [s for f in files for s in cft.read(f)]
-    picked = list(range(shard, len(structures), shards))
-    if not picked:
-        return picked, np.empty(0), np.empty(0), np.empty(0, dtype=bool), [], []
-    r = _model(model).predict([structures[i] for i in picked])
-    return picked, r.values, r.std, r.in_domain, r.notes, r.ids
+def read_all(files):
+    """Every structure of the files, in input order (read once, by the client)."""
+    return [s for f in files for s in cft.read(f)]
+
+
+def predict_shard(structures, model=None):
+    """Predictions of one shard's structures: (values, std, in_domain, notes, ids)."""
+    r = _model(model).predict(structures)
+    return r.values, r.std, r.in_domain, r.notes, r.ids
 
 
 def predict_distributed(client, files, model=None, shards=8):
-    """Every structure of `files` predicted over `client`'s cluster, gathered in input order (a cftruntime.Prediction)."""
-    futures = [client.submit(predict_shard, files, i, shards, model, pure=False) for i in range(shards)]
+    """Every structure of `files` predicted over `client`'s cluster, gathered in input order (a cftruntime.Prediction).
+
+    The client reads the inputs once; shard i (structures i, i + shards, ...) goes to a worker as arrays."""
+    structures = read_all(files)
+    picks = [list(range(i, len(structures), shards)) for i in range(shards)]
+    futures = [client.submit(predict_shard, [structures[k] for k in pick], model, pure=False) for pick in picks if pick]
     parts = client.gather(futures)
-    n = sum(len(p[0]) for p in parts)
+    n = len(structures)
     values, std, in_domain = np.empty(n), np.empty(n), np.empty(n, dtype=bool)
     notes, ids = [""] * n, [None] * n
-    for picked, v, s, d, note, i in parts:
-        for k, index in enumerate(picked):
+    for pick, (v, s, d, note, i) in zip([p for p in picks if p], parts):
+        for k, index in enumerate(pick):
             values[index], std[index], in_domain[index], notes[index], ids[index] = v[k], s[k], d[k], note[k], i[k]
-    info = next(m for m in cft.models() if m.name == (model or "cmr_perovskites-e_form")) if model is None or not model.endswith(".onnx") else None
-    return cft.Prediction(values, std, in_domain, notes, info.property if info else "", info.unit if info else "", info.name if info else model, ids)
+    with cft.Model(model) as m:  # metadata of the model the workers used
+        info = m.info
+    return cft.Prediction(values, std, in_domain, notes, info.property, info.unit, info.name, ids)
 
 
 def main(argv=None):
