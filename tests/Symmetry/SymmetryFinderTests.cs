@@ -262,7 +262,7 @@ public class SymmetryFinderTests
     {
         var lattice = Lattice.FromParameters(3, 3, 3, 90, 90, 90);
         var clash = new Crystal("clash", lattice, CrystalSymmetry.P1, new[] { new Site(26, 0, 0, 0), new Site(8, 0.5, 0.5, 0.5), new Site(8, 0.501, 0.5, 0.5) }, 1e-6);
-        var e = Assert.Throws<SymmetryNotFoundException>(() => SymmetryFinder.Standardize(clash));
+        var e = Assert.Throws<OverlappingAtomsException>(() => SymmetryFinder.Standardize(clash));
         Assert.Contains("clash", e.Message);
     }
 
