@@ -155,11 +155,10 @@ public static unsafe class Exports
         if (!(tolerance > 0) || !double.IsFinite(tolerance)) return Fail(ErrorArgument, $"tolerance must be a positive number of Å, got {tolerance}");
         int code = Structure(0, lattice, nSites, atomicNumbers, positions, out var input);
         if (code != Ok) return code;
-        SymmetryResult result;
-        try { result = SymmetryFinder.Standardize(input!, tolerance); }
-        catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
-        catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException) { return Fail(ErrorSymmetry, e.Message); }
-        *json = SetJson(CftRuntime.Io.JsonContracts.Object(w => CftRuntime.Io.JsonContracts.WriteSymmetry(w, result.Crystal, result.HermannMauguin)));
+        SymmetryResult? result = null;
+        code = Classify(() => result = SymmetryFinder.Standardize(input!, tolerance));
+        if (code != Ok) return code;
+        *json = SetJson(CftRuntime.Io.JsonContracts.Object(w => CftRuntime.Io.JsonContracts.WriteSymmetry(w, result!.Crystal, result.HermannMauguin)));
         return Ok;
     });
 
@@ -351,10 +350,18 @@ public static unsafe class Exports
     /// </summary>
     private static int Prepare(int spaceGroup, Crystal input, out Crystal crystal)
     {
-        crystal = input;
+        Crystal result = input;
+        int code = Classify(() => result = (spaceGroup == 0 ? SymmetryFinder.Prepare(input) : SymmetryFinder.Trusted(input)).Crystal);
+        crystal = result;
+        return code;
+    }
+
+    /// <summary>Runs a symmetry step; bad input is CFT_ERROR_ARGUMENT, spglib's failures CFT_ERROR_SYMMETRY.</summary>
+    private static int Classify(Action step)
+    {
         try
         {
-            crystal = (spaceGroup == 0 ? SymmetryFinder.Prepare(input) : SymmetryFinder.Trusted(input)).Crystal;
+            step();
             return Ok;
         }
         catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }

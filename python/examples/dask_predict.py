@@ -51,9 +51,9 @@ def read_all(files):
 
 
 def predict_shard(structures, model=None):
-    """Predictions of one shard's structures: (values, std, in_domain, notes, ids)."""
+    """Predictions of one shard's structures: (values, std, in_domain, notes, ids, (property, unit, model))."""
     r = _model(model).predict(structures)
-    return r.values, r.std, r.in_domain, r.notes, r.ids
+    return r.values, r.std, r.in_domain, r.notes, r.ids, (r.property, r.unit, r.model)
 
 
 def predict_distributed(client, files, model=None, shards=8):
@@ -67,12 +67,11 @@ def predict_distributed(client, files, model=None, shards=8):
     n = len(structures)
     values, std, in_domain = np.empty(n), np.empty(n), np.empty(n, dtype=bool)
     notes, ids = [""] * n, [None] * n
-    for pick, (v, s, d, note, i) in zip([p for p in picks if p], parts):
+    for pick, (v, s, d, note, i, _) in zip([p for p in picks if p], parts):
         for k, index in enumerate(pick):
             values[index], std[index], in_domain[index], notes[index], ids[index] = v[k], s[k], d[k], note[k], i[k]
-    with cft.Model(model) as m:  # metadata of the model the workers used
-        info = m.info
-    return cft.Prediction(values, std, in_domain, notes, info.property, info.unit, info.name, ids)
+    prop, unit, name = parts[0][5]  # what the workers' model reported
+    return cft.Prediction(values, std, in_domain, notes, prop, unit, name, ids)
 
 
 def main(argv=None):

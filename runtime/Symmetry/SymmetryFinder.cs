@@ -164,10 +164,8 @@ public static class SymmetryFinder
     {
         ArgumentNullException.ThrowIfNull(input);
         var prepared = PrepareCore(input, toleranceAngstrom, standardize);
-        if (input.Notes.Count == 0) return prepared;
         // What reading left out or assumed (dummy atoms, Cartesian coordinates) comes first.
-        string read = string.Join("; ", input.Notes);
-        return prepared with { Note = prepared.Note is null ? read : read + "; " + prepared.Note };
+        return ReadNotes(input) is { } read ? prepared with { Note = prepared.Note is null ? read : read + "; " + prepared.Note } : prepared;
     }
 
     /// <summary>
@@ -184,8 +182,10 @@ public static class SymmetryFinder
             throw new ArgumentException($"{input.Id}: a stated group needs the structure in the ITA standard setting of that group, got {input.Symmetry}");
         var cell = NormalizerCanonicalizer.Canonicalize(input.Lattice, setting, input.ExpandToCell(toleranceAngstrom).ToArray());
         var crystal = Crystal.FromFullCell(input.Id, input.Lattice, input.Symmetry, cell, toleranceAngstrom);
-        return new PreparedStructure(crystal, setting.HermannMauguin, input.Notes.Count > 0 ? string.Join("; ", input.Notes) : null);
+        return new PreparedStructure(crystal, setting.HermannMauguin, ReadNotes(input));
     }
+
+    private static string? ReadNotes(Crystal input) => input.Notes.Count > 0 ? string.Join("; ", input.Notes) : null;
 
     private static PreparedStructure PrepareCore(Crystal input, double toleranceAngstrom, bool standardize)
     {
