@@ -1,14 +1,36 @@
 using System;
 using System.CommandLine;
 using CftRuntime.Cli.Commands;
+using CftRuntime.Errors;
 
 namespace CftRuntime.Cli;
 
 /// <summary>Entry point of the <c>cft</c> command.</summary>
 public static class Program
 {
+    /// <summary>Exit code when one or more inputs failed (each reported on stderr; the others were processed).</summary>
+    public const int InputFailed = 1;
+
     /// <summary>Exit code for bad usage or input (unknown group, malformed numbers).</summary>
     public const int UsageError = 2;
+
+    /// <summary>Exit code when a model cannot be found, read, loaded or run (<see cref="CftStatus.Model"/>).</summary>
+    public const int ModelError = 3;
+
+    /// <summary>Exit code for a bug in CftRuntime (the message says where); EX_SOFTWARE of sysexits.h.</summary>
+    public const int InternalError = 70;
+
+    /// <summary>
+    /// The exit code for an error that stops the whole command: the one translation of <see cref="CftStatus"/> in the CLI
+    /// (per-structure failures only make the exit code <see cref="InputFailed"/>).
+    /// </summary>
+    public static int ExitCode(CftStatus status) => status switch
+    {
+        CftStatus.Ok => 0,
+        CftStatus.Model => ModelError,
+        CftStatus.Internal => InternalError,
+        _ => UsageError, // Argument, UnknownGroup, BufferTooSmall (not raised by the CLI), Symmetry
+    };
 
     /// <summary>Runs the command line and returns the exit code.</summary>
     public static int Main(string[] args)
@@ -36,6 +58,16 @@ public static class Program
         {
             Console.Error.WriteLine("cft: " + e.Message);
             return UsageError;
+        }
+        catch (CftException e)
+        {
+            Console.Error.WriteLine("cft: " + e.Message);
+            return ExitCode(e.Status);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"cft: internal error (a bug in CftRuntime; please report it): {e}");
+            return InternalError;
         }
         finally
         {

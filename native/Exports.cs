@@ -179,7 +179,8 @@ public static unsafe class Exports
         if (!File.Exists(file)) return Fail(ErrorArgument, $"{file}: no such file");
         string text;
         try { text = CftRuntime.Io.JsonContracts.Structures(CftRuntime.Io.StructureSource.Enumerate([file])); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CftRuntime.Io.StructureFormatException) { return Fail(ErrorArgument, e.Message); }
+        catch (CftException e) { return Fail((int)e.Status, e.Message); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail(ErrorArgument, e.Message); }
         *json = SetJson(text);
         return Ok;
     });
@@ -213,7 +214,7 @@ public static unsafe class Exports
                 w.WriteEndArray();
             });
         }
-        catch (CftModelException e) { return Fail(ErrorModel, e.Message); }
+        catch (CftException e) { return Fail((int)e.Status, e.Message); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException) { return Fail(ErrorModel, e.Message); }
         *json = SetJson(text);
         return Ok;
@@ -356,7 +357,10 @@ public static unsafe class Exports
         return code;
     }
 
-    /// <summary>Runs a symmetry step; bad input is CFT_ERROR_ARGUMENT, spglib's failures CFT_ERROR_SYMMETRY.</summary>
+    /// <summary>
+    /// Runs a runtime step: a <see cref="CftException"/> returns its own status (bad data CFT_ERROR_ARGUMENT, spglib's
+    /// failures CFT_ERROR_SYMMETRY, models CFT_ERROR_MODEL); anything else is a bug and reaches <see cref="Guard"/>.
+    /// </summary>
     private static int Classify(Action step)
     {
         try
@@ -364,8 +368,7 @@ public static unsafe class Exports
             step();
             return Ok;
         }
-        catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
-        catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException) { return Fail(ErrorSymmetry, e.Message); }
+        catch (CftException e) { return Fail((int)e.Status, e.Message); }
     }
 
     /// <summary>The structure of a cft_featurize/cft_predict call: P1 (every atom) for space_group 0, else unique sites in N's standard setting.</summary>
@@ -395,7 +398,7 @@ public static unsafe class Exports
             crystal = new Crystal("input", l, spaceGroup == 0 ? CrystalSymmetry.P1 : CrystalSymmetry.FromSetting(SpaceGroups.Standard(spaceGroup)), sites);
             return Ok;
         }
-        catch (ArgumentException e) { return Fail(ErrorArgument, e.Message); }
+        catch (CftException e) { return Fail((int)e.Status, e.Message); }
     }
 
     /// <summary>
@@ -519,8 +522,25 @@ public static unsafe class Exports
     [ThreadStatic] private static IntPtr[]? t_notes;
     [ThreadStatic] private static IntPtr t_emptyNote;
 
+    /// <summary>
+    /// <c>int32_t cft_failed_structure(void)</c>: the index of the structure that made the calling thread's last
+    /// cft_predict/cft_predict_ex fail (its status and cft_last_error() are that structure's); -1 after a success, or
+    /// when the failure was not one structure's (a NULL pointer, a closed model).
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_failed_structure")]
+    public static int CftFailedStructure() => t_failedStructurePlusOne - 1;
+
+    [ThreadStatic] private static int t_failedStructurePlusOne; // 0 (the default of a new thread) means none
+
+    private static int FailStructure(int s, int code, string message)
+    {
+        t_failedStructurePlusOne = s + 1;
+        return Fail(code, $"structure {s}: {message}");
+    }
+
     private static int Predict(IntPtr handle, int nStructures, double* lattices, int* siteCounts, int* atomicNumbers, double* positions, int* spaceGroups, double* values, double* std, int* inDomain)
     {
+        t_failedStructurePlusOne = 0;
         if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not an open model");
         if (nStructures <= 0) return Fail(ErrorArgument, $"n_structures must be positive, got {nStructures}");
         if (lattices == null || siteCounts == null || values == null) return Fail(ErrorArgument, "lattices, site_counts and values must not be NULL");
@@ -531,7 +551,7 @@ public static unsafe class Exports
             if (siteCounts[s] <= 0) return Fail(ErrorArgument, $"structure {s}: site_counts[{s}] must be positive, got {siteCounts[s]}");
             int group = spaceGroups == null ? 0 : spaceGroups[s];
             int code = Structure(group, lattices + 9L * s, siteCounts[s], atomicNumbers == null ? null : atomicNumbers + offset, positions == null ? null : positions + 3 * offset, out var crystal);
-            if (code != Ok) return Fail(code, $"structure {s}: {LastErrorText()}");
+            if (code != Ok) return FailStructure(s, code, LastErrorText());
             crystals[s] = crystal!;
             offset += siteCounts[s];
         }
@@ -539,9 +559,9 @@ public static unsafe class Exports
         var stated = new bool[nStructures];
         for (int s = 0; s < nStructures; s++) stated[s] = spaceGroups != null && spaceGroups[s] != 0;
         try { results = m.Predictor.Predict(crystals, stated, 1, outOfDomain: true); }
-        catch (CftModelException e) { return Fail(ErrorModel, e.Message); }
+        catch (CftException e) { return Fail((int)e.Status, e.Message); }
         for (int s = 0; s < nStructures; s++)
-            if (results[s].Error is { } error) return Fail(ErrorSymmetry, $"structure {s}: {error}");
+            if (results[s].Error is { } error) return FailStructure(s, (int)results[s].Status, error);
         FreeNotes();
         t_notes = new IntPtr[nStructures];
         for (int s = 0; s < nStructures; s++)

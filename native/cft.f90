@@ -5,7 +5,7 @@ module cft
   private
   public :: cft_feature_count, cft_group_find, cft_featurize, cft_version_string, cft_last_error_string
   public :: cft_model_open, cft_model_open_default, cft_model_close, cft_model_info, cft_predict
-  public :: cft_predict_ex, cft_domain_note_string
+  public :: cft_predict_ex, cft_domain_note_string, cft_failed_structure
   public :: cft_basis_size, cft_basis_table, cft_basis_evaluate
   integer(c_int), parameter, public :: CFT_OK = 0, CFT_ERROR_ARGUMENT = 1, CFT_ERROR_UNKNOWN_GROUP = 2, &
        CFT_ERROR_BUFFER_TOO_SMALL = 3, CFT_ERROR_SYMMETRY = 4, CFT_ERROR_INTERNAL = 5, CFT_ERROR_MODEL = 6
@@ -106,6 +106,11 @@ module cft
        real(c_double), dimension(*), intent(out) :: values, std
        integer(c_int32_t), dimension(*), intent(out) :: in_domain
      end function cft_predict_ex
+
+     !> Index (0-based) of the structure that made this thread's last cft_predict/cft_predict_ex fail; -1 otherwise.
+     integer(c_int32_t) function cft_failed_structure() bind(c, name="cft_failed_structure")
+       import :: c_int32_t
+     end function cft_failed_structure
 
      !> Size of a setting's compiled basis: non-extinct orbits, their members, extinct frequencies, phase denominator N.
      integer(c_int) function cft_basis_size(group, n_orbits, n_members, n_extinct, phase_denominator) &

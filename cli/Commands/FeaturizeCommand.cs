@@ -41,28 +41,30 @@ public static class FeaturizeCommand
         var targets = new List<IReadOnlyDictionary<string, double>>();
         var standardGroups = new List<int>(); // the standardised structure's group (with --plain, space_group is 1)
         int failed = 0;
-        foreach (var record in StructureSource.Enumerate(paths, poscarSpecies))
+        var records = StructureSource.Enumerate(paths, poscarSpecies).ToList();
+        var readable = records.Where(r => r.Crystal is not null).ToList();
+        // The features must be in the ITA standard setting of the structure's true space group.
+        var outcomes = StructurePreparation.PrepareAll(readable.Select(r => r.Crystal!).ToList(), toleranceAngstrom, standardize, jobs);
+        for (int i = 0, k = 0; i < records.Count; i++)
         {
+            var record = records[i];
             if (record.Crystal is null)
             {
                 failed++;
                 stderr.WriteLine($"cft: {record.Id}: {record.Error}");
                 continue;
             }
-            try
-            {
-                // The features must be in the ITA standard setting of the structure's true space group.
-                var prepared = SymmetryFinder.Prepare(record.Crystal, toleranceAngstrom, standardize);
-                if (prepared.Note is { } note) stderr.WriteLine($"cft: {note}");
-                crystals.Add(plain ? AsP1(prepared.Crystal, toleranceAngstrom) : prepared.Crystal);
-                standardGroups.Add(prepared.Crystal.Symmetry.Number);
-                targets.Add(record.Targets);
-            }
-            catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
+            var outcome = outcomes[k++];
+            if (outcome.Prepared is not { } prepared)
             {
                 failed++;
-                stderr.WriteLine($"cft: {Prefixed(record.Id, e.Message)}");
+                stderr.WriteLine($"cft: {record.Id}: {outcome.Error!.Message}");
+                continue;
             }
+            if (prepared.Note is { } note) stderr.WriteLine($"cft: {record.Id}: {note}");
+            crystals.Add(plain ? AsP1(prepared.Crystal, toleranceAngstrom) : prepared.Crystal);
+            standardGroups.Add(prepared.Crystal.Symmetry.Number);
+            targets.Add(record.Targets);
         }
         if (crystals.Count == 0)
         {
@@ -130,5 +132,4 @@ public static class FeaturizeCommand
     private static Crystal AsP1(Crystal crystal, double toleranceAngstrom) =>
         Crystal.FromFullCell(crystal.Id, crystal.Lattice, CrystalSymmetry.FromSetting(SpaceGroups.Standard(1)), crystal.ExpandToCell(toleranceAngstrom), toleranceAngstrom);
 
-    private static string Prefixed(string id, string message) => message.StartsWith(id + ":", StringComparison.Ordinal) ? message : id + ": " + message;
 }

@@ -24,18 +24,13 @@ public static class ModelsCommand
         return command;
     }
 
-    /// <summary>Lists the models; an unreadable or incompatible model is a usage error naming the file.</summary>
+    /// <summary>Lists the models; an unreadable or incompatible model is a <see cref="CftModelException"/> naming the file (exit code 3).</summary>
     public static int Run(string? directory, bool json, TextWriter stdout)
     {
-        IReadOnlyList<string> files;
-        try { files = CftPredictor.FindModels(directory); }
-        catch (CftModelException e) { throw new CliUsageException(e.Message); }
+        var files = CftPredictor.FindModels(directory);
         foreach (var file in files)
         {
-            CftModel model;
-            try { model = CftModel.Open(file); }
-            catch (CftModelException e) { throw new CliUsageException(e.Message); }
-            using (model)
+            using (var model = CftModel.Open(file))
             {
                 if (json)
                 {

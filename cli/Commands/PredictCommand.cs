@@ -78,16 +78,8 @@ public static class PredictCommand
         if (options.BatchSize < 1) throw new CliUsageException("--batch-size must be at least 1");
         var (shardIndex, shardCount) = options.Shard.Count == 0 ? (0, 1) : options.Shard;
         CftModel.PreloadRuntime();
-        CftPredictor loaded;
-        try
-        {
-            loaded = options.Models.Count == 0 ? CftPredictor.LoadDefault() : CftPredictor.Load(options.Models);
-        }
-        catch (CftModelException e)
-        {
-            throw new CliUsageException(e.Message);
-        }
-        using (loaded)
+        // A model that cannot be found, read or run is a CftModelException: Program reports it with the model exit code.
+        using (var loaded = options.Models.Count == 0 ? CftPredictor.LoadDefault() : CftPredictor.Load(options.Models))
         {
             var chosen = loaded.Models.Where(m => options.Properties.Count == 0 || options.Properties.Contains(m.Property, StringComparer.Ordinal)).ToList();
             if (chosen.Count == 0)
@@ -105,9 +97,7 @@ public static class PredictCommand
             void Flush()
             {
                 var readable = chunk.Where(r => r.Crystal is not null).ToList();
-                IReadOnlyList<StructurePrediction> results;
-                try { results = predictor.Predict(readable.Select(r => r.Crystal!).ToList(), options.Jobs, outOfDomain: options.Models.Count > 0); }
-                catch (CftModelException e) { throw new CliUsageException(e.Message); }
+                var results = predictor.Predict(readable.Select(r => r.Crystal!).ToList(), options.Jobs, outOfDomain: options.Models.Count > 0);
                 var byRecord = new Dictionary<StructureRecord, StructurePrediction>(ReferenceEqualityComparer.Instance);
                 for (int i = 0; i < readable.Count; i++) byRecord[readable[i]] = results[i];
                 output.Write(chunk.Select(record => (record, record.Crystal is null ? null : byRecord[record])).ToList());
@@ -172,11 +162,11 @@ public static class PredictCommand
             if (result is null || error is not null)
             {
                 Failed++;
-                stderr.WriteLine($"cft: {record.Id}: {StripId(record.Id, error ?? "unknown error")}");
+                stderr.WriteLine($"cft: {record.Id}: {error ?? "unknown error"}");
                 if (format == Format.Json) stdout.WriteLine(JsonLine.Error(record, error ?? "unknown error"));
                 return;
             }
-            if (result.Note is { } note) stderr.WriteLine($"cft: {note}");
+            if (result.Note is { } note) stderr.WriteLine($"cft: {record.Id}: {note}");
             if (result.Predictions.Count == 0)
             {
                 var elements = string.Join(",", result.Structure!.Sites.Select(s => s.Element).Distinct());
@@ -233,8 +223,6 @@ public static class PredictCommand
     private static string G(double v) => v.ToString("G7", CultureInfo.InvariantCulture);
 
     private static string Csv(string v) => v.IndexOfAny([',', '"', '\n', '\r']) < 0 ? v : "\"" + v.Replace("\"", "\"\"") + "\"";
-
-    internal static string StripId(string id, string message) => message.StartsWith(id + ": ", StringComparison.Ordinal) ? message[(id.Length + 2)..] : message;
 
     private static string ResultJson(StructureRecord record, StructurePrediction result, Prediction p, double? target) => JsonLine.Object(w =>
     {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.CommandLine;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Text;
 using System.Text.Json;
 using CftRuntime.Crystals;
@@ -22,8 +23,9 @@ public static class SymmetryCommand
         var tolerance = new Option<double>("--tolerance", "-t") { Description = "Symmetry tolerance in Å (spglib's symprec)", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
         var json = new Option<bool>("--json") { Description = "One JSON object per structure and line" };
         var species = SpeciesOption.Create();
-        var command = new Command("symmetry", "Find the space group of each structure and standardise it to the ITA standard setting (spglib)") { paths, tolerance, json, species };
-        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(tolerance), r.GetValue(json), Console.Out, Console.Error, SpeciesOption.Parse(r.GetValue(species))));
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Structures standardised at once (threads)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var command = new Command("symmetry", "Find the space group of each structure and standardise it to the ITA standard setting (spglib)") { paths, tolerance, json, species, jobs };
+        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(tolerance), r.GetValue(json), Console.Out, Console.Error, SpeciesOption.Parse(r.GetValue(species)), r.GetValue(jobs)));
         return command;
     }
 
@@ -32,36 +34,31 @@ public static class SymmetryCommand
     /// with <paramref name="json"/>, else on stderr) and makes the exit code 1. Without spglib, inputs that
     /// already carry a catalogue symmetry other than P1 are reported in their own setting.
     /// </summary>
-    public static int Run(IReadOnlyList<string> paths, double tolerance, bool json, TextWriter stdout, TextWriter stderr, IReadOnlyList<string>? poscarSpecies = null)
+    public static int Run(IReadOnlyList<string> paths, double tolerance, bool json, TextWriter stdout, TextWriter stderr, IReadOnlyList<string>? poscarSpecies = null, int jobs = 1)
     {
         if (!(tolerance > 0) || !double.IsFinite(tolerance)) throw new CliUsageException($"--tolerance {tolerance.ToString(CultureInfo.InvariantCulture)}: expected a positive number of Å");
+        if (jobs < 1) throw new CliUsageException("--jobs must be at least 1");
         int failed = 0;
-        foreach (var record in StructureSource.Enumerate(paths, poscarSpecies))
+        // Streaming in chunks: each chunk is standardised on every thread, then written in input order.
+        foreach (var chunk in StructureSource.Enumerate(paths, poscarSpecies).Chunk(64 * jobs))
         {
-            string? error = record.Error;
-            Crystal? crystal = null;
-            string hm = "";
-            if (record.Crystal is { } input)
+            var readable = chunk.Where(r => r.Crystal is not null).ToList();
+            var outcomes = StructurePreparation.PrepareAll(readable.Select(r => r.Crystal!).ToList(), tolerance, maxDegreeOfParallelism: jobs);
+            for (int i = 0, k = 0; i < chunk.Length; i++)
             {
-                try
+                var record = chunk[i];
+                var outcome = record.Crystal is null ? default : outcomes[k++];
+                if (outcome.Prepared is not { } prepared)
                 {
-                    var prepared = SymmetryFinder.Prepare(input, tolerance);
-                    (crystal, hm) = (prepared.Crystal, prepared.HermannMauguin);
-                    if (prepared.Note is { } note) stderr.WriteLine($"cft: {note}");
+                    failed++;
+                    string error = record.Error ?? outcome.Error?.Message ?? "unknown error";
+                    if (json) stdout.WriteLine(JsonLine.Error(record, error));
+                    else stderr.WriteLine($"cft: {record.Id}: {error}");
+                    continue;
                 }
-                catch (Exception e) when (e is SymmetryFinderUnavailableException or SymmetryNotFoundException or ArgumentException)
-                {
-                    error = e.Message;
-                }
+                if (prepared.Note is { } note) stderr.WriteLine($"cft: {record.Id}: {note}");
+                stdout.WriteLine(json ? ResultJson(record, prepared.Crystal, prepared.HermannMauguin) : ResultText(record, prepared.Crystal, prepared.HermannMauguin));
             }
-            if (crystal is null)
-            {
-                failed++;
-                if (json) stdout.WriteLine(JsonLine.Error(record, error ?? "unknown error"));
-                else stderr.WriteLine($"cft: {record.Id}: {PredictCommand.StripId(record.Id, error ?? "unknown error")}");
-                continue;
-            }
-            stdout.WriteLine(json ? ResultJson(record, crystal, hm) : ResultText(record, crystal, hm));
         }
         return failed > 0 ? 1 : 0;
     }

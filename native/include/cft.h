@@ -128,6 +128,12 @@ int cft_predict_ex(const cft_model *model, int32_t n_structures, const double *l
  * until the thread's next cft_predict or cft_predict_ex. */
 const char *cft_domain_note(int32_t s);
 
+/* The index of the structure that made the calling thread's last cft_predict or cft_predict_ex fail: its status
+ * (CFT_ERROR_ARGUMENT for data that cannot be a crystal or a structure beyond the size limits, CFT_ERROR_SYMMETRY
+ * when spglib fails, CFT_ERROR_MODEL when the model gives no finite value) and cft_last_error() are that structure's.
+ * -1 after a success, or when the failure was not one structure's (a NULL pointer, a closed model). */
+int32_t cft_failed_structure(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -151,9 +151,11 @@ int main(void) {
     CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, NULL) == CFT_ERROR_ARGUMENT, "predict(NULL values)");
     const int32_t bad_groups[2] = { 225, 999 };
     CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, bad_groups, values) == CFT_ERROR_UNKNOWN_GROUP && strstr(cft_last_error(), "structure 1") != NULL, "predict(group 999)");
+    CHECK(cft_failed_structure() == 1, "failed_structure after group 999 in structure 1");
+    CHECK(cft_predict(NULL, 2, LATTICES, COUNTS, Z4, X4, GROUPS, values) == CFT_ERROR_ARGUMENT && cft_failed_structure() == -1, "failed_structure after NULL model");
     const double nan_x4[12] = { 0, 0, 0, 0.5, 0.5, 0.5, 0.1, 0.0 / 0.0, 0.3, 0.5, 0.5, 0.5 };
     CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, nan_x4, GROUPS, values) == CFT_ERROR_ARGUMENT, "predict(NaN position)");
-    CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, serial_prediction) == CFT_OK, "predict");
+    CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, serial_prediction) == CFT_OK && cft_failed_structure() == -1, "predict");
     for (int s = 0; s < 2; s++) {
         CHECK(cft_predict(model, 1, LATTICES + 9 * s, COUNTS + s, Z4 + 2 * s, X4 + 6 * s, GROUPS + s, &serial_single[s]) == CFT_OK, "predict one structure");
         CHECK(fabs(serial_single[s] - serial_prediction[s]) <= 1e-6 * fmax(1.0, fabs(serial_prediction[s])), "a batch equals its members one by one");

@@ -322,13 +322,10 @@ class Model:
                                     _native.pointer(std, ctypes.c_double), _native.pointer(in_domain, ctypes.c_int32))
         if status != 0:
             message = _native.last_error()
-            # The library names a structure by its index; the caller knows it by its id.
-            if message.startswith("structure ") and ":" in message:
-                index = message[len("structure "):message.index(":")]
-                if index.isdigit() and int(index) < n and ss[int(index)].id is not None:
-                    message = f"structure {index} ({ss[int(index)].id!r}){message[message.index(':'):]}"
+            failed = lib.cft_failed_structure()
             from ._errors import raise_for_status
-            raise_for_status(status, message)
+            raise_for_status(status, message, structure=failed if 0 <= failed < n else None,
+                             id=ss[failed].id if 0 <= failed < n else None)
         notes = [lib.cft_domain_note(i).decode("utf-8", "replace") for i in range(n)]
         return Prediction(values, std, in_domain.astype(bool), notes, self.info.property, self.info.unit, self.info.name, [s.id for s in ss])
 

@@ -16,13 +16,16 @@ STATUS_CODES = {
 
 
 class CftError(Exception):
-    """An error from CftRuntime: `code` is the C status (cft.h), `message` the library's text."""
+    """An error from CftRuntime: `code` is the C status (cft.h), `message` the library's text; for a prediction that
+    failed on one structure of a batch, `structure` is its index and `id` its id (cft_failed_structure)."""
 
     code = None
 
-    def __init__(self, message, code=None):
-        super().__init__(message)
+    def __init__(self, message, code=None, structure=None, id=None):
+        super().__init__(message if id is None else f"{message} (id {id!r})")
         self.message = message
+        self.structure = structure
+        self.id = id
         if code is not None:
             self.code = code
 
@@ -60,8 +63,8 @@ class ModelError(CftError):
 _BY_CODE = {cls.code: cls for cls in (ArgumentError, UnknownGroupError, BufferTooSmallError, SymmetryError, InternalError, ModelError)}
 
 
-def raise_for_status(status, message):
+def raise_for_status(status, message, structure=None, id=None):
     cls = _BY_CODE.get(status)
     if cls is None:
-        raise CftError(f"status {status}: {message}", status)
-    raise cls(message)
+        raise CftError(f"status {status}: {message}", status, structure, id)
+    raise cls(message, structure=structure, id=id)

@@ -37,8 +37,9 @@ _SIGNATURES = {
     "cft_model_metadata": [ctypes.c_void_p, c_char_pp],
     "cft_predict_ex": [ctypes.c_void_p, ctypes.c_int32, c_double_p, c_int32_p, c_int32_p, c_double_p, c_int32_p, c_double_p, c_double_p, c_int32_p],
     "cft_domain_note": [ctypes.c_int32],
+    "cft_failed_structure": [],
 }
-_RESTYPES = {"cft_version": ctypes.c_char_p, "cft_last_error": ctypes.c_char_p, "cft_domain_note": ctypes.c_char_p}
+_RESTYPES = {"cft_version": ctypes.c_char_p, "cft_last_error": ctypes.c_char_p, "cft_domain_note": ctypes.c_char_p, "cft_failed_structure": ctypes.c_int32}
 
 _lock = threading.Lock()
 _lib = None

@@ -193,9 +193,12 @@ def test_bad_predict_input(model):
         model.predict([])
     with pytest.raises(cft.ArgumentError, match="expected a cftruntime.Structure"):
         model.predict(["not a structure"])
-    with pytest.raises(cft.SymmetryError, match="structure 1 \\('close'\\)"):
+    with pytest.raises(cft.SymmetryError, match="structure 1: atoms overlap") as failure:
         model.predict([cft.Structure(np.eye(3) * 5, [8], [[0, 0, 0]], id="fine"),
                        cft.Structure(np.eye(3) * 5, [8, 8], [[0, 0, 0], [0.0002, 0, 0]], id="close")])
+    # The failing structure comes as typed fields (cft_failed_structure), not parsed from the message.
+    assert (failure.value.structure, failure.value.id) == (1, "close")
+    assert "'close'" in str(failure.value)
 
 
 def test_models_open_close_and_errors():

@@ -1,4 +1,5 @@
 using System;
+using CftRuntime.Errors;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -83,7 +84,7 @@ public static class CifReader
         {
             return new Crystal(id, lattice, symmetry, sites) { Notes = notes };
         }
-        catch (ArgumentException e)
+        catch (InvalidStructureException e)
         {
             throw new CifException(source, block.Line, $"block 'data_{block.Name}': {e.Message}", e);
         }
@@ -111,7 +112,7 @@ public static class CifReader
         {
             return Lattice.FromParameters(p[0], p[1], p[2], p[3], p[4], p[5]);
         }
-        catch (ArgumentException e)
+        catch (InvalidStructureException e)
         {
             block.TryGetValue(CellTags[0], out var a);
             throw new CifException(source, a.Line, $"impossible cell: {e.Message}", e);
@@ -177,7 +178,7 @@ public static class CifReader
         if (dummies.Count > 0)
         {
             if (sites.Count == 0) throw new CifException(source, x[0].Line, $"block 'data_{block.Name}': every site is a dummy atom or density peak ({string.Join(", ", dummies.Take(5))}{(dummies.Count > 5 ? ", ..." : "")}); no atoms left");
-            notes.Add($"{id}: skipped {dummies.Count} dummy site{(dummies.Count == 1 ? "" : "s")} (dummy atoms or density peaks, not atoms): {string.Join(", ", dummies.Take(5))}{(dummies.Count > 5 ? ", ..." : "")}");
+            notes.Add($"skipped {dummies.Count} dummy site{(dummies.Count == 1 ? "" : "s")} (dummy atoms or density peaks, not atoms): {string.Join(", ", dummies.Take(5))}{(dummies.Count > 5 ? ", ..." : "")}");
         }
         return sites;
     }
@@ -205,7 +206,7 @@ public static class CifReader
         }
         if (given == 0)
         {
-            notes.Add($"{id}: atom sites given as Cartesian coordinates (_atom_site_Cartn_*), read in the cell's standard orientation: a along x, b in the xy plane");
+            notes.Add($"atom sites given as Cartesian coordinates (_atom_site_Cartn_*), read in the cell's standard orientation: a along x, b in the xy plane");
             return (cx, cy, cz) => lattice.ToFractional(cx, cy, cz);
         }
         if (given != 9) throw new CifException(source, block.Line, $"block 'data_{block.Name}': expected all nine '_atom_sites_Cartn_tran_matrix_ij' or none, found {given}");
@@ -217,7 +218,7 @@ public static class CifReader
             (m[5] * m[6] - m[3] * m[8]) / det, (m[0] * m[8] - m[2] * m[6]) / det, (m[2] * m[3] - m[0] * m[5]) / det,
             (m[3] * m[7] - m[4] * m[6]) / det, (m[1] * m[6] - m[0] * m[7]) / det, (m[0] * m[4] - m[1] * m[3]) / det,
         };
-        notes.Add($"{id}: atom sites given as Cartesian coordinates (_atom_site_Cartn_*), converted with the file's _atom_sites_Cartn_tran_matrix");
+        notes.Add($"atom sites given as Cartesian coordinates (_atom_site_Cartn_*), converted with the file's _atom_sites_Cartn_tran_matrix");
         return (cx, cy, cz) => (inv[0] * cx + inv[1] * cy + inv[2] * cz, inv[3] * cx + inv[4] * cy + inv[5] * cz, inv[6] * cx + inv[7] * cy + inv[8] * cz);
     }
 
@@ -273,7 +274,7 @@ public static class CifReader
             {
                 return CrystalSymmetry.FromOperations(operations);
             }
-            catch (ArgumentException e)
+            catch (InvalidStructureException e)
             {
                 throw new CifException(source, values[0].Line, $"'{tag}': {e.Message}", e);
             }

@@ -1,4 +1,5 @@
 using System;
+using CftRuntime.Errors;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -28,6 +29,16 @@ public sealed class Crystal
     public const double DefaultToleranceAngstrom = 0.01;
 
     /// <summary>
+    /// The most atoms a cell may hold (Σ multiplicity of the sites): beyond it a structure is refused with
+    /// <see cref="InvalidStructureException"/> rather than left to run for minutes (spglib and the reduction to unique
+    /// sites grow with the square of the atoms: about 2 s at 4,000 atoms in P1 on one core).
+    /// </summary>
+    public const int MaxAtomsPerCell = 10_000;
+
+    private static InvalidStructureException TooManyAtoms(long atoms, int? sites) => new(FormattableString.Invariant(
+        $"{(sites is { } n ? $"more than {MaxAtomsPerCell:N0} atoms in the cell ({atoms:N0} from the first {n:N0} sites)" : $"{atoms:N0} atoms in the cell")}; the limit is {MaxAtomsPerCell:N0} atoms per cell (Crystal.MaxAtomsPerCell)"));
+
+    /// <summary>
     /// Creates a crystal from unique sites; multiplicities are computed from the symmetry (the sites'
     /// own <see cref="Site.Multiplicity"/> is replaced).
     /// </summary>
@@ -37,13 +48,16 @@ public sealed class Crystal
         Lattice = lattice ?? throw new ArgumentNullException(nameof(lattice));
         Symmetry = symmetry ?? throw new ArgumentNullException(nameof(symmetry));
         var sites = new List<Site>();
+        long atoms = 0;
         foreach (var s in uniqueSites)
         {
-            if (s.AtomicNumber < 1 || s.AtomicNumber > Elements.MaxAtomicNumber) throw new ArgumentException($"site '{s.Label}': atomic number {s.AtomicNumber} is not in 1..118");
-            if (!double.IsFinite(s.X) || !double.IsFinite(s.Y) || !double.IsFinite(s.Z)) throw new ArgumentException($"site '{s.Label}': coordinates must be finite");
-            if (!(s.Occupancy > 0 && s.Occupancy <= 1 + 1e-6)) throw new ArgumentException($"site '{s.Label}': occupancy {s.Occupancy} is not in (0, 1]");
+            if (s.AtomicNumber < 1 || s.AtomicNumber > Elements.MaxAtomicNumber) throw new InvalidStructureException($"site '{s.Label}': atomic number {s.AtomicNumber} is not in 1..118");
+            if (!double.IsFinite(s.X) || !double.IsFinite(s.Y) || !double.IsFinite(s.Z)) throw new InvalidStructureException($"site '{s.Label}': coordinates must be finite");
+            if (!(s.Occupancy > 0 && s.Occupancy <= 1 + 1e-6)) throw new InvalidStructureException($"site '{s.Label}': occupancy {s.Occupancy} is not in (0, 1]");
             var (x, y, z) = (Wrap(s.X), Wrap(s.Y), Wrap(s.Z));
             sites.Add(s with { X = x, Y = y, Z = z, Multiplicity = Orbit(x, y, z, toleranceAngstrom).Count });
+            atoms += sites[^1].Multiplicity;
+            if (atoms > MaxAtomsPerCell) throw TooManyAtoms(atoms, sites.Count);
         }
         Sites = sites;
     }
@@ -98,6 +112,7 @@ public sealed class Crystal
     /// </summary>
     public static Crystal FromFullCell(string id, Lattice lattice, CrystalSymmetry symmetry, IReadOnlyList<Site> cell, double toleranceAngstrom = DefaultToleranceAngstrom)
     {
+        if (cell.Count > MaxAtomsPerCell) throw TooManyAtoms(cell.Count, null);
         var used = new bool[cell.Count];
         var unique = new List<Site>();
         var probe = new Crystal(id, lattice, symmetry, Array.Empty<Site>(), toleranceAngstrom);
@@ -114,7 +129,7 @@ public sealed class Crystal
                         && lattice.WithinDistance(cell[j].X - x, cell[j].Y - y, cell[j].Z - z, toleranceAngstrom))
                         match = j;
                 if (match < 0)
-                    throw new ArgumentException($"site '{s.Label}' ({s.Element} at {s.X:F4} {s.Y:F4} {s.Z:F4}) has an image at ({x:F4} {y:F4} {z:F4}) that is not in the cell listing: the structure does not have symmetry {symmetry}");
+                    throw new InvalidStructureException($"site '{s.Label}' ({s.Element} at {s.X:F4} {s.Y:F4} {s.Z:F4}) has an image at ({x:F4} {y:F4} {z:F4}) that is not in the cell listing: the structure does not have symmetry {symmetry}");
                 used[match] = true;
             }
         }

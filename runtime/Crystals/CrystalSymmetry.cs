@@ -1,4 +1,5 @@
 using System;
+using CftRuntime.Errors;
 using System.Collections.Generic;
 using System.Linq;
 using CftRuntime.Basis;
@@ -47,7 +48,7 @@ public sealed class CrystalSymmetry
     /// The symmetry of listed operations: completed to a group by composition (CIFs sometimes omit
     /// products), then matched to a catalogue setting by set equality modulo lattice translations.
     /// </summary>
-    /// <exception cref="ArgumentException">The operations do not generate a finite space group.</exception>
+    /// <exception cref="InvalidStructureException">The operations do not generate a finite space group.</exception>
     public static CrystalSymmetry FromOperations(IReadOnlyList<SymmetryOperation> operations)
     {
         var table = s_bySignature ??= BuildSignatures();
@@ -55,7 +56,7 @@ public sealed class CrystalSymmetry
         if (Signature(operations) is { } listed && table.TryGetValue(listed, out int direct)) return FromSetting(SpaceGroups.Get(direct));
         var group = Close(operations);
         string? problem = SymmetryOperation.ValidateGroup(group);
-        if (problem is not null) throw new ArgumentException("the symmetry operations do not form a space group: " + problem);
+        if (problem is not null) throw new InvalidStructureException("the symmetry operations do not form a space group: " + problem);
         if (Signature(group) is { } closed && table.TryGetValue(closed, out int index)) return FromSetting(SpaceGroups.Get(index));
         return new CrystalSymmetry(null, group);
     }
@@ -70,7 +71,7 @@ public sealed class CrystalSymmetry
         var list = set.ToList();
         for (int i = 0; i < list.Count; i++)
         {
-            if (list.Count > 192 * 4) throw new ArgumentException($"the symmetry operations generate more than {192 * 4} operations: not a space group (check the translations)");
+            if (list.Count > 192 * 4) throw new InvalidStructureException($"the symmetry operations generate more than {192 * 4} operations: not a space group (check the translations)");
             for (int j = 0; j <= i; j++)
             {
                 foreach (var p in new[] { list[i].Compose(list[j]), list[j].Compose(list[i]) })

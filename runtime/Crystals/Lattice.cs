@@ -1,4 +1,5 @@
 using System;
+using CftRuntime.Errors;
 
 namespace CftRuntime.Crystals;
 
@@ -51,27 +52,27 @@ public sealed class Lattice : IEquatable<Lattice>
     /// <summary>The matrix, rows a, b, c (row-major copy).</summary>
     public double[] ToArray() => (double[])_m.Clone();
 
-    /// <summary>Builds a lattice from parameters; throws <see cref="ArgumentException"/> for impossible ones.</summary>
+    /// <summary>Builds a lattice from parameters; throws <see cref="InvalidStructureException"/> for impossible ones.</summary>
     public static Lattice FromParameters(double a, double b, double c, double alpha, double beta, double gamma)
     {
         if (!(a > 0) || !(b > 0) || !(c > 0) || double.IsInfinity(a) || double.IsInfinity(b) || double.IsInfinity(c))
-            throw new ArgumentException($"cell lengths must be positive and finite, got a={a}, b={b}, c={c}");
+            throw new InvalidStructureException($"cell lengths must be positive and finite, got a={a}, b={b}, c={c}");
         if (!(alpha > 0 && alpha < 180 && beta > 0 && beta < 180 && gamma > 0 && gamma < 180))
-            throw new ArgumentException($"cell angles must be in (0, 180) degrees, got α={alpha}, β={beta}, γ={gamma}");
+            throw new InvalidStructureException($"cell angles must be in (0, 180) degrees, got α={alpha}, β={beta}, γ={gamma}");
         double ca = Cos(alpha), cb = Cos(beta), cg = Cos(gamma), sg = Math.Sin(gamma * Math.PI / 180);
         double cx = c * cb;
         double cy = c * (ca - cb * cg) / sg;
         double cz2 = c * c - cx * cx - cy * cy;
-        if (!(cz2 > 1e-12 * c * c)) throw new ArgumentException($"cell angles α={alpha}, β={beta}, γ={gamma} do not form a cell with positive volume");
+        if (!(cz2 > 1e-12 * c * c)) throw new InvalidStructureException($"cell angles α={alpha}, β={beta}, γ={gamma} do not form a cell with positive volume");
         return new Lattice(new[] { a, 0, 0, b * cg, b * sg, 0, cx, cy, Math.Sqrt(cz2) });
     }
 
     /// <summary>Builds a lattice from Cartesian vectors (rows a, b, c, row-major, Å); throws for a singular matrix.</summary>
     public static Lattice FromVectors(double[] rows)
     {
-        if (rows is null || rows.Length != 9) throw new ArgumentException("lattice needs 9 numbers (rows a, b, c)");
-        foreach (double v in rows) if (!double.IsFinite(v)) throw new ArgumentException("lattice vectors must be finite");
-        if (!(Math.Abs(Det(rows)) > 1e-9)) throw new ArgumentException("lattice vectors are linearly dependent (zero volume)");
+        if (rows is null || rows.Length != 9) throw new InvalidStructureException("lattice needs 9 numbers (rows a, b, c)");
+        foreach (double v in rows) if (!double.IsFinite(v)) throw new InvalidStructureException("lattice vectors must be finite");
+        if (!(Math.Abs(Det(rows)) > 1e-9)) throw new InvalidStructureException("lattice vectors are linearly dependent (zero volume)");
         return new Lattice((double[])rows.Clone());
     }
 

@@ -1,4 +1,5 @@
 using System;
+using CftRuntime.Errors;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -11,7 +12,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace CftRuntime.Inference;
 
 /// <summary>A model file that cannot be used by this runtime: unreadable, wrong inputs, or metadata that does not match the runtime's feature layout.</summary>
-public sealed class CftModelException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class CftModelException(string message, Exception? inner = null) : CftException(CftStatus.Model, message, inner);
 
 /// <summary>What a model gives for a batch, one entry per structure.</summary>
 /// <param name="Prediction">The predicted values in the model's unit.</param>

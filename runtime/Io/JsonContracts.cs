@@ -1,4 +1,5 @@
 using System;
+using CftRuntime.Errors;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -97,11 +98,11 @@ public static class JsonContracts
             IReadOnlyList<Site>? cell = null;
             if (record.Crystal is { } crystal)
             {
-                if (crystal.HasPartialOccupancy) error = $"{record.Id}: sites with partial occupancy (disorder); a structure here holds whole atoms only (the CLI reads it)";
+                if (crystal.HasPartialOccupancy) error = $"sites with partial occupancy (disorder); a structure here holds whole atoms only (the CLI reads it)";
                 else
                 {
                     try { cell = crystal.ExpandToCell(); }
-                    catch (ArgumentException e) { error = e.Message; }
+                    catch (CftException e) { error = e.Message; }
                 }
             }
             if (cell is null)

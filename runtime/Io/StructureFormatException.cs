@@ -1,4 +1,5 @@
 using System;
+using CftRuntime.Errors;
 
 namespace CftRuntime.Io;
 
@@ -6,11 +7,11 @@ namespace CftRuntime.Io;
 /// A structure file (CIF, POSCAR) could not be read. The message starts with <c>file:line:</c> and says
 /// what was expected, e.g. <c>x.cif:12: expected a value after '_cell_length_a'</c>.
 /// </summary>
-public class StructureFormatException : Exception
+public class StructureFormatException : CftException
 {
     /// <summary>Creates the exception; <paramref name="line"/> is 1-based, 0 when unknown.</summary>
     public StructureFormatException(string filePath, int line, string problem, Exception? inner = null)
-        : base(Format(filePath, line, problem), inner)
+        : base(CftStatus.Argument, Format(filePath, line, problem), inner)
     {
         FilePath = filePath;
         Line = line;

@@ -148,7 +148,7 @@ public static class StructureSource
     {
         IReadOnlyList<Crystal> crystals;
         try { crystals = read(); }
-        catch (Exception e) when (e is StructureFormatException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (Exception e) when (e is StructureFormatException or IOException or UnauthorizedAccessException)
         {
             return new[] { Failed(id, source, e.Message) };
         }

@@ -1,4 +1,5 @@
 using System;
+using CftRuntime.Errors;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -87,7 +88,7 @@ public static class PoscarReader
         }
         Lattice lattice;
         try { lattice = Lattice.FromVectors(m); }
-        catch (ArgumentException e) { throw Error(n, e.Message); }
+        catch (InvalidStructureException e) { throw Error(n, e.Message); }
 
         var tokens = NextLine("the species line (VASP 5) or the atom counts");
         string[]? names = null;
@@ -146,7 +147,7 @@ public static class PoscarReader
         {
             return new Crystal(id ?? sourceName, lattice, CrystalSymmetry.P1, sites);
         }
-        catch (ArgumentException e) { throw Error(0, e.Message); }
+        catch (InvalidStructureException e) { throw Error(0, e.Message); }
     }
 
     private static int[]? ResolveSpecies(string[]? fileNames, IReadOnlyList<string>? given, string comment, List<int> counts, string?[] labels)

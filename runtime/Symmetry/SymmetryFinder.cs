@@ -1,4 +1,5 @@
 using System;
+using CftRuntime.Errors;
 using System.Linq;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
@@ -28,10 +29,10 @@ public sealed record SymmetryResult(int Number, string HermannMauguin, SpaceGrou
 public sealed record PreparedStructure(Crystal Crystal, string HermannMauguin, string? Note);
 
 /// <summary>spglib's C library (libsymspg) could not be loaded.</summary>
-public sealed class SymmetryFinderUnavailableException(string message) : Exception(message);
+public sealed class SymmetryFinderUnavailableException(string message) : CftException(CftStatus.Symmetry, message);
 
 /// <summary>spglib found no space group (or could not standardise) for a structure at the given tolerance.</summary>
-public class SymmetryNotFoundException(string message, Exception? inner = null) : Exception(message, inner);
+public class SymmetryNotFoundException(string message, Exception? inner = null) : CftException(CftStatus.Symmetry, message, inner);
 
 /// <summary>Two whole atoms (occupancy 1) closer than the tolerance: the description is wrong, not disordered.</summary>
 public sealed class OverlappingAtomsException(string message, Exception? inner = null) : SymmetryNotFoundException(message, inner);
@@ -84,7 +85,7 @@ public static class SymmetryFinder
         EnsureAvailable();
 
         var cell = input.ExpandToCell(toleranceAngstrom);
-        if (cell.Count == 0) throw new SymmetryNotFoundException($"{input.Id}: the structure has no sites");
+        if (cell.Count == 0) throw new SymmetryNotFoundException("the structure has no sites");
         // Species = distinct (element, occupancy) pairs.
         var species = new List<(int Z, double Occupancy)>();
         var types = new int[cell.Count];
@@ -116,11 +117,11 @@ public static class SymmetryFinder
         {
             var (i, j, d) = pair;
             throw new OverlappingAtomsException(FormattableString.Invariant(
-                $"{input.Id}: atoms overlap in the cell: {Describe(cell[i])} and {Describe(cell[j])} are {d:G3} Å apart (tolerance {toleranceAngstrom} Å) after the symmetry operations are applied; a site listed twice, disordered alternatives without their occupancies, or symmetry operations that do not belong to this cell? ({e.Message})"), e);
+                $"atoms overlap in the cell: {Describe(cell[i])} and {Describe(cell[j])} are {d:G3} Å apart (tolerance {toleranceAngstrom} Å) after the symmetry operations are applied; a site listed twice, disordered alternatives without their occupancies, or symmetry operations that do not belong to this cell? ({e.Message})"), e);
         }
         var target = SpaceGroups.Standard(detected.Number);
         if (standard != detected && (standard.Number != detected.Number || standard.HallNumber != target.HallNumber))
-            throw new SymmetryNotFoundException($"{input.Id}: spglib standardised to Hall number {standard.HallNumber} (No. {standard.Number}), expected {target.HallNumber} (No. {detected.Number})");
+            throw new SymmetryNotFoundException($"spglib standardised to Hall number {standard.HallNumber} (No. {standard.Number}), expected {target.HallNumber} (No. {detected.Number})");
 
         var rows = new double[9];
         for (int v = 0; v < 3; v++)
@@ -139,9 +140,9 @@ public static class SymmetryFinder
         {
             crystal = Crystal.FromFullCell(input.Id, stdLattice, CrystalSymmetry.FromSetting(target), stdCell, toleranceAngstrom);
         }
-        catch (ArgumentException e)
+        catch (InvalidStructureException e)
         {
-            throw new SymmetryNotFoundException($"{input.Id}: spglib's standardised cell does not reduce in {target}: {e.Message}");
+            throw new SymmetryNotFoundException($"spglib's standardised cell does not reduce in {target}: {e.Message}");
         }
         return new SymmetryResult(detected.Number, detected.Symbol, target, crystal);
     }
@@ -174,12 +175,12 @@ public static class SymmetryFinder
     /// descriptions its setting's normalizer relates (the one <see cref="Standardize"/> would also give), so that
     /// equivalent descriptions get the same features. No spglib call.
     /// </summary>
-    /// <exception cref="ArgumentException">The input is not in a catalogue standard setting.</exception>
+    /// <exception cref="InvalidStructureException">The input is not in a catalogue standard setting.</exception>
     public static PreparedStructure Trusted(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom)
     {
         ArgumentNullException.ThrowIfNull(input);
         if (input.Symmetry.Setting is not { IsStandard: true } setting)
-            throw new ArgumentException($"{input.Id}: a stated group needs the structure in the ITA standard setting of that group, got {input.Symmetry}");
+            throw new InvalidStructureException($"a stated group needs the structure in the ITA standard setting of that group, got {input.Symmetry}");
         var cell = NormalizerCanonicalizer.Canonicalize(input.Lattice, setting, input.ExpandToCell(toleranceAngstrom).ToArray());
         var crystal = Crystal.FromFullCell(input.Id, input.Lattice, input.Symmetry, cell, toleranceAngstrom);
         return new PreparedStructure(crystal, setting.HermannMauguin, ReadNotes(input));
@@ -193,7 +194,7 @@ public static class SymmetryFinder
         bool ownStandard = input.Symmetry.Setting is { IsStandard: true, Number: > 1 };
         if (!IsAvailable && ownStandard)
             return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin,
-                $"{input.Id}: spglib is not installed; used the file's own setting {input.Symmetry.Setting} without checking for higher symmetry");
+                $"spglib is not installed; used the file's own setting {input.Symmetry.Setting} without checking for higher symmetry");
         SymmetryResult result;
         try
         {
@@ -201,11 +202,10 @@ public static class SymmetryFinder
         }
         catch (SymmetryNotFoundException e) when (ownStandard && e is not OverlappingAtomsException)
         {
-            string message = e.Message.StartsWith(input.Id + ":", StringComparison.Ordinal) ? e.Message : input.Id + ": " + e.Message;
-            return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin, $"{message}; used the file's own standard setting {input.Symmetry.Setting}");
+            return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin, $"{e.Message}; used the file's own standard setting {input.Symmetry.Setting}");
         }
         string? note = input.Symmetry.Number > 1 && !Equals(input.Symmetry.Setting, result.Crystal.Symmetry.Setting)
-            ? $"{input.Id}: described in {input.Symmetry}; used its standardised cell in {result.Setting}"
+            ? $"described in {input.Symmetry}; used its standardised cell in {result.Setting}"
             : null;
         return new PreparedStructure(result.Crystal, result.HermannMauguin, note);
     }

@@ -117,14 +117,14 @@ public class PredictCommandTests
         var objects = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(Directory.GetFiles(Path.Combine(TestData.RepositoryRoot, "models"), "*.onnx").Length, objects.Count);
         Assert.All(objects, o => Assert.Equal("cft-cube-half/K=4/F=728", o.GetProperty("metadata").GetProperty("cft.layout").GetString()));
-        Assert.Equal(2, CliRunner.Run("models", "--dir", "/nonexistent").ExitCode);
+        Assert.Equal(CftRuntime.Cli.Program.ModelError, CliRunner.Run("models", "--dir", "/nonexistent").ExitCode);
     }
 
     [Fact]
     public void Unknown_models_and_bad_options_are_usage_errors()
     {
         var (code, _, error) = CliRunner.Run("predict", Examples, "--model", "no-such-model");
-        Assert.Equal(2, code);
+        Assert.Equal(CftRuntime.Cli.Program.ModelError, code);
         Assert.Contains("no-such-model", error);
         Assert.Contains("known:", error);
         string empty = Path.Combine(Path.GetTempPath(), $"cft-empty-{Guid.NewGuid():N}");

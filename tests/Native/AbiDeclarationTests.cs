@@ -16,7 +16,7 @@ public class AbiDeclarationTests
     public void The_header_declares_every_exported_function_and_nothing_else()
     {
         var header = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "native", "include", "cft.h"));
-        var declared = Regex.Matches(header, @"^(?:int|const char \*)\s*(cft_\w+)\(", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Order().ToArray();
+        var declared = Regex.Matches(header, @"^(?:int|int32_t|const char \*)\s*(cft_\w+)\(", RegexOptions.Multiline).Select(m => m.Groups[1].Value).Order().ToArray();
         Assert.Equal(Exported(), declared);
     }
 

@@ -1,4 +1,5 @@
 using System;
+using CftRuntime.Errors;
 using System.Linq;
 using CftRuntime.Crystals;
 using CftRuntime.Tables;
@@ -32,7 +33,7 @@ public class CrystalTests
     [InlineData(5, 5, 5, 10, 10, 120)]
     [InlineData(double.NaN, 5, 5, 90, 90, 90)]
     public void Impossible_cells_are_refused(double a, double b, double c, double alpha, double beta, double gamma) =>
-        Assert.Throws<ArgumentException>(() => Lattice.FromParameters(a, b, c, alpha, beta, gamma));
+        Assert.Throws<InvalidStructureException>(() => Lattice.FromParameters(a, b, c, alpha, beta, gamma));
 
     [Fact]
     public void Periodic_distance_wraps_across_the_cell()
@@ -85,7 +86,7 @@ public class CrystalTests
         var reduced = Crystal.FromFullCell("NaCl", lattice, fm3m, cell.Reverse().ToList());
         Assert.Equal(2, reduced.Sites.Count);
         Assert.All(reduced.Sites, s => Assert.Equal(4, s.Multiplicity));
-        Assert.Throws<ArgumentException>(() => Crystal.FromFullCell("broken", lattice, fm3m, cell.Skip(1).ToList()));
+        Assert.Throws<InvalidStructureException>(() => Crystal.FromFullCell("broken", lattice, fm3m, cell.Skip(1).ToList()));
     }
 
     [Fact]
@@ -130,6 +131,6 @@ public class CrystalTests
         }
         // A shear has infinite order: no finite group contains it.
         var shear = new CftRuntime.Basis.SymmetryOperation(new[] { 1, 1, 0, 0, 1, 0, 0, 0, 1 }, new[] { 0, 0, 0 }, 1);
-        Assert.Contains("not a space group", Assert.Throws<ArgumentException>(() => CrystalSymmetry.FromOperations(new[] { shear })).Message);
+        Assert.Contains("not a space group", Assert.Throws<InvalidStructureException>(() => CrystalSymmetry.FromOperations(new[] { shear })).Message);
     }
 }

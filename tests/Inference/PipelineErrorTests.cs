@@ -1,0 +1,116 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using CftRuntime.Crystals;
+using CftRuntime.Errors;
+using CftRuntime.Inference;
+using CftRuntime.Io;
+using CftRuntime.Symmetry;
+using CftRuntime.Tests.Cli;
+using Xunit;
+
+namespace CftRuntime.Tests.Inference;
+
+/// <summary>One error model: every bad-input exception is a <see cref="CftException"/> with its status; the size limits hold.</summary>
+[Collection("Console")]
+public class PipelineErrorTests
+{
+    private static readonly Lattice Cubic = Lattice.FromParameters(5, 5, 5, 90, 90, 90);
+
+    /// <summary>A P1 cell of <paramref name="atoms"/> Si/O atoms on a jittered grid (no two closer than about 1 Å).</summary>
+    private static Crystal JitteredCell(string id, int atoms)
+    {
+        int m = (int)Math.Ceiling(Math.Cbrt(atoms));
+        var rng = new Random(atoms);
+        double edge = Math.Cbrt(atoms * 12.0);
+        var sites = Enumerable.Range(0, atoms).Select(i =>
+        {
+            double F(int g) => (g + 0.5 + (rng.NextDouble() - 0.5) * 0.4) / m;
+            return new Site(i % 2 == 0 ? 14 : 8, F(i / (m * m)), F(i / m % m), F(i % m));
+        });
+        return new Crystal(id, Lattice.FromParameters(edge, edge * 1.01, edge * 0.99, 90, 90, 90), CrystalSymmetry.P1, sites);
+    }
+
+    [Fact]
+    public void Every_bad_input_exception_carries_its_status()
+    {
+        Assert.Equal(CftStatus.Argument, Assert.Throws<InvalidStructureException>(() => Lattice.FromParameters(0, 5, 5, 90, 90, 90)).Status);
+        Assert.Equal(CftStatus.Argument, Assert.Throws<CifException>(() => CifReader.ParseCrystals("data_x\n_cell_length_a 5\n", "x.cif")).Status);
+        Assert.Equal(CftStatus.Model, Assert.Throws<CftModelException>(() => CftPredictor.Load(["no-such-model"])).Status);
+        var overlapping = new Crystal("o", Cubic, CrystalSymmetry.P1, [new Site(8, 0, 0, 0), new Site(8, 0.0002, 0, 0)]);
+        var outcome = StructurePreparation.Prepare(overlapping, Crystal.DefaultToleranceAngstrom);
+        Assert.Null(outcome.Prepared);
+        Assert.IsType<OverlappingAtomsException>(outcome.Error);
+        Assert.Equal(CftStatus.Symmetry, outcome.Error!.Status);
+        // Messages do not repeat the structure's id: the entry point names the structure.
+        Assert.StartsWith("atoms overlap", outcome.Error.Message);
+    }
+
+    [Fact]
+    public void Programming_errors_are_not_outcomes()
+    {
+        Assert.Throws<ArgumentNullException>(() => StructurePreparation.PrepareAll(null!, 0.01));
+        Assert.Throws<ArgumentOutOfRangeException>(() => StructurePreparation.PrepareAll([JitteredCell("a", 2)], -1));
+    }
+
+    [Fact]
+    public void More_atoms_than_the_cell_limit_are_refused_with_the_limit_named()
+    {
+        var e = Assert.Throws<InvalidStructureException>(() => JitteredCell("big", Crystal.MaxAtomsPerCell + 1));
+        Assert.Contains("10,000 atoms per cell", e.Message);
+        Assert.Equal(Crystal.MaxAtomsPerCell, JitteredCell("limit", Crystal.MaxAtomsPerCell).AtomCount, 6);
+    }
+
+    [Fact]
+    public void A_structure_beyond_the_site_limit_fails_alone_and_quickly()
+    {
+        var predictor = CftPredictor.Load([ModelTestData.ModelPath("mp_elastic-K_Voigt")]);
+        using (predictor)
+        {
+            var big = JitteredCell("big", CftPredictor.MaxSitesPerStructure + 88);
+            var small = JitteredCell("small", 8);
+            var results = predictor.Predict([small, big, small], maxDegreeOfParallelism: 2);
+            Assert.Null(results[0].Error);
+            Assert.Equal(results[0].Predictions[0].Value, results[2].Predictions[0].Value);
+            Assert.Equal(CftStatus.Argument, results[1].Status);
+            Assert.Contains($"600 unique sites in P1; the models take at most {CftPredictor.MaxSitesPerStructure}", results[1].Error);
+            Assert.Equal(CftStatus.Ok, results[0].Status);
+        }
+    }
+
+    [Fact]
+    public void The_cli_reports_model_failures_with_the_model_exit_code_and_limits_per_structure()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-pipeline-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            // A file with the right metadata cannot be faked cheaply; a damaged model is CFT_ERROR_MODEL → exit 3.
+            string broken = Path.Combine(dir, "broken.onnx");
+            var bytes = File.ReadAllBytes(ModelTestData.ModelPath("cmr_perovskites-e_form"));
+            File.WriteAllBytes(broken, bytes[..(bytes.Length / 3)]);
+            var (code, _, error) = CliRunner.Run("predict", Path.Combine(TestData.RepositoryRoot, "data", "examples", "Li2O.cif"), "--model", broken);
+            Assert.Equal(CftRuntime.Cli.Program.ModelError, code);
+            Assert.Contains("broken.onnx", error);
+
+            string poscar = Path.Combine(dir, "big.vasp");
+            var big = JitteredCell("big", 600);
+            var l = big.Lattice;
+            var lines = new List<string> { "big", "1.0" };
+            for (int v = 0; v < 3; v++) lines.Add(FormattableString.Invariant($"{l[v, 0]} {l[v, 1]} {l[v, 2]}"));
+            lines.Add("Si O");
+            lines.Add("300 300");
+            lines.Add("Direct");
+            lines.AddRange(big.Sites.Where(s => s.AtomicNumber == 14).Concat(big.Sites.Where(s => s.AtomicNumber == 8)).Select(s => FormattableString.Invariant($"{s.X} {s.Y} {s.Z}")));
+            File.WriteAllLines(poscar, lines);
+            (code, _, error) = CliRunner.Run("predict", poscar, "--model", "mp_elastic-K_Voigt");
+            Assert.Equal(CftRuntime.Cli.Program.InputFailed, code);
+            Assert.Contains("cft: big: 600 unique sites in P1; the models take at most 512", error);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}
