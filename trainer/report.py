@@ -40,8 +40,44 @@ def calibration_row(name, m):
     return f"| `{name}` | {c['within_2_sigma']:.1%} | {c['spearman_sigma_error']:.2f} | {c['mean_sigma']:.4f} {m['unit']} | {c['novel_fraction']:.1%} |"
 
 
+CV_MODELS = ["cmr_perovskites-e_form", "cmr_perovskites-gap_gllbsc", "oqmd_mp_perovskites-formation_energy", "oqmd_mp_perovskites-band_gap",
+             "carbon_24-energy_per_atom", "mp_elastic-K_Voigt", "mp_elastic-G_Voigt"]
+CV_HEADER = "| model | CV MAE (one network) | composition-only | train mean | always-zero | folds | unit |"
+
+
+def cv_folds(directory, name):
+    """The fold metrics of one model's cross-validation (<directory>/<name>.fold<k>.metrics.json), in fold order."""
+    folds = [load(directory, f"{name}.fold{k}") for k in range(5)]
+    return [f for f in folds if f]
+
+
+def cv_row(name, folds):
+    """A row of the cross-validation table: test MAE mean ± std (sample) over the folds and the baselines' means."""
+    import statistics
+    maes = [f["test"]["mae"] for f in folds]
+    spread = statistics.stdev(maes) if len(maes) > 1 else 0.0
+
+    def mean_of(key):
+        values = [f[key] for f in folds if f.get(key) is not None]
+        return f"{statistics.mean(values):.4f}" if values else "—"
+    return (f"| `{name}` | {statistics.mean(maes):.4f} ± {spread:.4f} | {mean_of('baseline_composition_mae')} | "
+            f"{mean_of('baseline_train_mean_mae')} | {mean_of('baseline_always_zero_mae')} | {len(folds)} | {folds[0]['unit']} |")
+
+
+def cv_table(directory):
+    lines = [CV_HEADER, "|---|---:|---:|---:|---:|---:|---|"]
+    for name in CV_MODELS:
+        folds = cv_folds(directory, name)
+        if folds:
+            lines.append(cv_row(name, folds))
+    return lines
+
+
 def main():
     runs = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "runs")
+    if len(sys.argv) > 2 and sys.argv[2] == "cv":
+        print("\n".join(cv_table(os.path.join(runs, "cv"))))
+        return
     # The shipped ensembles (models/README.md).
     shipped = ["cmr_perovskites-e_form", "cmr_perovskites-gap_gllbsc", "oqmd_mp_perovskites-formation_energy", "oqmd_mp_perovskites-band_gap",
                "mp_elastic-K_Voigt", "mp_elastic-G_Voigt", "carbon_24-energy_per_atom"]

@@ -34,3 +34,26 @@ def test_shipped_and_calibration_tables_come_from_the_models():
         assert row == expected, name
         [calibration] = [r for r in rows if r.startswith(f"| `{name}` | ") and re.search(r"\d%", r.split("|")[2])]
         assert calibration == report.calibration_row(name, metrics)
+
+
+def test_benchmark_tables_are_rendered_from_the_committed_results(tmp_path):
+    """docs/benchmarks.md's tables equal bench/render_tables.py's rendering of bench/results/ (the raw exports)."""
+    sys.path.insert(0, os.path.join(REPO, "bench"))
+    import render_tables
+    text = open(render_tables.DOC, encoding="utf-8").read()
+    assert render_tables.render(text) == text, "docs/benchmarks.md differs from bench/results/: run python3 bench/render_tables.py"
+    # The check can fail: a changed number in a generated region is caught.
+    first = re.search(r"\| P1 \| 3 \| [0-9.]+", text)
+    assert first is not None
+    damaged = text.replace(first.group(0), first.group(0)[:-1] + ("1" if first.group(0)[-1] != "1" else "2"), 1)
+    assert render_tables.render(damaged) != damaged
+
+
+def test_cross_validation_table_comes_from_the_committed_fold_metrics():
+    """docs/models.md's CV table is report.py's rendering of trainer/results/cv/*.fold<k>.metrics.json."""
+    text = open(os.path.join(REPO, "docs", "models.md"), encoding="utf-8").read()
+    expected = report.cv_table(os.path.join(REPO, "trainer", "results", "cv"))
+    assert len(expected) >= 3, "no committed CV fold metrics"
+    start = text.index(report.CV_HEADER)
+    assert text[start:].splitlines()[:len(expected)] == expected
+    assert all(row.split("|")[6].strip() == "5" for row in expected[2:]), "every model of the table has its 5 folds"

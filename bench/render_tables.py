@@ -1,0 +1,149 @@
+#!/usr/bin/python3
+"""Renders the measured tables of docs/benchmarks.md from the raw results in bench/results/ (never typed by hand).
+
+    python3 bench/render_tables.py           # rewrite the generated regions of docs/benchmarks.md
+    python3 bench/render_tables.py --check   # exit 1 if docs/benchmarks.md differs from the rendering (a test runs this)
+
+Regions are delimited by `<!-- begin generated: NAME ... -->` and `<!-- end generated -->`. Sources (bench/results/,
+made by bench/run_benchmarks.sh):
+  featurizer.json, cif.json      BenchmarkDotNet's JSON exports (FeaturizerBenchmarks, CifParsingBenchmarks)
+  predict-perov_5.json, predict-carbon_24.json   hyperfine --export-json of `cft predict --jobs 1/2`
+  predict-inputs.json            structures per input file of those runs
+  python.json                    bench/python_throughput.py
+"""
+import json
+import os
+import re
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+RESULTS = os.path.join(ROOT, "bench", "results")
+DOC = os.path.join(ROOT, "docs", "benchmarks.md")
+
+
+def load(name):
+    with open(os.path.join(RESULTS, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def micro(ns):
+    us = ns / 1000.0
+    if us < 10:
+        return f"{us:.2f} µs"
+    if us < 100:
+        return f"{us:.1f} µs"
+    return f"{us:,.0f} µs"
+
+
+def thousands(x):
+    return f"{x:,.0f}"
+
+
+def parameters(b):
+    return dict(p.split("=", 1) for p in b["Parameters"].split("&")) if b.get("Parameters") else {}
+
+
+def host_line(bdn):
+    h = bdn["HostEnvironmentInfo"]
+    intrinsics = bdn["Benchmarks"][0].get("HardwareIntrinsics", "")
+    widest = next((x for x in ("AVX512", "AVX2", "AVX") if x in intrinsics), "")
+    vector = intrinsics.rsplit("VectorSize=", 1)[1] if "VectorSize=" in intrinsics else "?"
+    return (f"BenchmarkDotNet {h['BenchmarkDotNetVersion']}, {h['ProcessorName'].strip()}, {h['PhysicalCoreCount']} cores, "
+            f"{h['RuntimeVersion'].split(' (')[0]}, {widest}, Vector<T> {vector} bits")
+
+
+def featurizer_table():
+    bdn = load("featurizer.json")
+    cases = {}
+    for b in bdn["Benchmarks"]:
+        p = parameters(b)
+        key = (p["Group"], int(p["Cutoff"]))
+        cases.setdefault(key, {})[b["Method"]] = b["Statistics"]["Mean"]
+    order = ["P1", "P2_1/c", "Fm-3m", "P6_3/mmc"]
+    lines = [f"Measured with {host_line(bdn)}.", "",
+             "| group | K | featurizer | sites/s (one core) | naive sum | dense matrix | featurizer vs naive | dense vs featurizer |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for group in order:
+        for k in sorted(c for g, c in cases if g == group):
+            m = cases[(group, k)]
+            f, naive, dense = m["Featurizer"], m["NaiveSum"], m["DenseProjection"]
+            lines.append(f"| {group} | {k} | {micro(f)} | {1e3 / f:.2f} M | {micro(naive)} | {micro(dense)} | {thousands(naive / f)}× | {dense / f:,.0f}× |")
+    at4 = {g: cases[(g, 4)]["Featurizer"] for g in order if (g, 4) in cases}
+    slowest = max(at4, key=at4.get)
+    lines += ["", f"At K = 4 the slowest group measured, {slowest}, featurizes {1e3 / at4[slowest]:.2f} M sites/s on one core "
+                  f"(target ≥ 1 M: {'met' if 1e3 / at4[slowest] >= 1 else 'missed'}); Fm-3m is "
+                  f"{thousands(cases[('Fm-3m', 4)]['NaiveSum'] / at4['Fm-3m'])}× the naive sum (target ≥ 100×)."]
+    return lines
+
+
+def cif_table():
+    bdn = load("cif.json")
+    rows = {b["Method"]: b["Statistics"]["Mean"] for b in bdn["Benchmarks"]}
+    names = {"Syntax": "syntax only (`CifParser.Parse`)",
+             "Crystals": "to crystals (`CifReader.ParseCrystals`: cell, sites, symmetry matched to a setting, multiplicities)"}
+    lines = [f"Measured with {host_line(bdn)}.", "", "| stage | per file | files/s |", "|---|---:|---:|"]
+    for method, label in names.items():
+        lines.append(f"| {label} | {micro(rows[method])} | {thousands(1e9 / rows[method])} |")
+    return lines
+
+
+def predict_table():
+    inputs = load("predict-inputs.json")
+    lines = ["| input | structures | `--jobs 1` | `--jobs 2` | speed-up |", "|---|---:|---:|---:|---:|"]
+    for name, label in [("perov_5", "perov_5 `val.csv`"), ("carbon_24", "carbon_24 `val.csv`")]:
+        runs = {r["command"]: r for r in load(f"predict-{name}.json")["results"]}
+        n = inputs[name]
+        one, two = runs["jobs 1"], runs["jobs 2"]
+        cell = lambda r: f"{r['mean']:.2f} ± {r['stddev']:.2f} s ({n / r['mean']:,.0f}/s)"
+        lines.append(f"| {label} | {n:,} | {cell(one)} | {cell(two)} | {one['mean'] / two['mean']:.2f}× |")
+    return lines
+
+
+def python_table():
+    r = load("python.json")
+    c = r["cases"]
+    labels = [("dask_1", "Dask, 1 worker"), ("dask_2", "Dask, 2 workers"), ("process_1", "one process, `Model().predict(all)`"),
+              ("process_2_threads", "one process, 2 Python threads on one model")]
+    lines = [f"{c['process_1']['structures']:,} structures, {r['runs']} runs each, Python {r['python']}, {r['cpus']} CPUs.", "",
+             "| how | time | structures/s |", "|---|---:|---:|"]
+    for key, label in labels:
+        x = c[key]
+        rate = x["structures"] / x["mean"]
+        extra = ""
+        if key == "dask_2":
+            extra = f" ({c['dask_1']['mean'] / x['mean']:.2f}×)"
+        if key == "process_2_threads":
+            extra = f" ({c['process_1']['mean'] / x['mean']:.2f}×)"
+        lines.append(f"| {label} | {x['mean']:.2f} ± {x['stdev']:.2f} s | {rate:,.0f}{extra} |")
+    return lines
+
+
+REGIONS = {"featurizer": featurizer_table, "cif": cif_table, "predict": predict_table, "python": python_table}
+PATTERN = re.compile(r"(<!-- begin generated: (\w+)[^\n]*-->\n)(.*?)(<!-- end generated -->)", re.S)
+
+
+def render(text):
+    def replace(m):
+        return m.group(1) + "\n".join(REGIONS[m.group(2)]()) + "\n" + m.group(4)
+    found = {m.group(2) for m in PATTERN.finditer(text)}
+    missing = set(REGIONS) - found
+    if missing:
+        raise SystemExit(f"{DOC}: no generated region for {', '.join(sorted(missing))}")
+    return PATTERN.sub(replace, text)
+
+
+def main():
+    text = open(DOC, encoding="utf-8").read()
+    rendered = render(text)
+    if "--check" in sys.argv[1:]:
+        if rendered != text:
+            print(f"{DOC} differs from its rendering from bench/results/: run python3 bench/render_tables.py", file=sys.stderr)
+            return 1
+        return 0
+    with open(DOC, "w", encoding="utf-8") as f:
+        f.write(rendered)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
