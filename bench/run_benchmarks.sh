@@ -1,28 +1,63 @@
 #!/bin/bash
 # Remakes bench/results/ (the sources of docs/benchmarks.md's tables), then renders the tables:
-#   bash bench/run_benchmarks.sh        (about 20 minutes on 2 cores; run it on a quiet machine: nothing else running)
-# Needs: the Release CLI (dotnet build cli -c Release), libcft.so in /tmp/libcft (dotnet publish native -c Release
-# -o /tmp/libcft) for the Python rows, hyperfine, python3-dask/-distributed, and ../shared/data.
+#   bash bench/run_benchmarks.sh [PART…]   PART: micro (featurizer, CIF parsing), predictor, whole (cft predict --jobs 1/2),
+#                                          python, aot (binary sizes, cold start); default: all of them
+# About 25 minutes on 2 cores in all; run it on a quiet machine (nothing else running: the tables are timings).
+# Needs: hyperfine, python3-dask/-distributed, ../shared/data; builds what it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 results=bench/results
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-dotnet build bench -c Release -v q -nologo
-dotnet run -c Release --no-build --project bench -- --filter '*FeaturizerBenchmarks*' '*CifParsingBenchmarks*' --job short --exporters json --artifacts "$work/bdn"
-cp "$work"/bdn/results/*FeaturizerBenchmarks-report-full-compressed.json "$results/featurizer.json"
-cp "$work"/bdn/results/*CifParsingBenchmarks-report-full-compressed.json "$results/cif.json"
-cft=cli/bin/Release/net10.0/cft
-for set in perov_5 carbon_24; do
-  hyperfine -w 1 -r 3 --export-json "$results/predict-$set.json" \
-    -n "jobs 1" "$cft predict ../shared/data/$set/val.csv --format csv -j 1 > /dev/null 2>&1" \
-    -n "jobs 2" "$cft predict ../shared/data/$set/val.csv --format csv -j 2 > /dev/null 2>&1"
-done
-/usr/bin/python3 - "$results/predict-inputs.json" <<'PY'
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(micro predictor whole python aot)
+bdn() { # filter name
+  dotnet build bench -c Release -v q -nologo >/dev/null
+  dotnet run -c Release --no-build --project bench -- --filter "*$1*" --job short --exporters json --artifacts "$work/bdn-$2"
+  cp "$work/bdn-$2"/results/*"$1"-report-full-compressed.json "$results/$2.json"
+}
+for part in "${parts[@]}"; do
+  case $part in
+    micro) bdn FeaturizerBenchmarks featurizer; bdn CifParsingBenchmarks cif ;;
+    predictor) bdn PredictorBenchmarks predictor ;;
+    whole)
+      dotnet build cli -c Release -v q -nologo >/dev/null
+      cft=cli/bin/Release/net10.0/cft
+      for set in perov_5 carbon_24; do
+        hyperfine -w 1 -r 3 --export-json "$results/predict-$set.json" \
+          -n "jobs 1" "$cft predict ../shared/data/$set/val.csv --format csv -j 1 > /dev/null 2>&1" \
+          -n "jobs 2" "$cft predict ../shared/data/$set/val.csv --format csv -j 2 > /dev/null 2>&1"
+      done
+      /usr/bin/python3 - "$results/predict-inputs.json" <<'PY'
 import csv, json, sys
 csv.field_size_limit(1 << 30)
 counts = {s: sum(1 for _ in csv.DictReader(open(f"../shared/data/{s}/val.csv", newline=""))) for s in ("perov_5", "carbon_24")}
 json.dump(counts, open(sys.argv[1], "w"), indent=1)
 PY
-CFT_LIBRARY=/tmp/libcft/libcft.so PYTHONPATH=python /usr/bin/python3 bench/python_throughput.py ../shared/data/perov_5/val.csv --out "$results/python.json" --runs 3
+      ;;
+    python)
+      dotnet publish native -c Release -o "$work/native" -v q -nologo >/dev/null
+      CFT_LIBRARY="$work/native/libcft.so" PYTHONPATH=python /usr/bin/python3 bench/python_throughput.py ../shared/data/perov_5/val.csv --out "$results/python.json" --runs 3 ;;
+    aot)
+      dotnet publish cli -c Release -p:CftAot=true -o "$work/cli" -v q -nologo >/dev/null
+      dotnet publish native -c Release -o "$work/native" -v q -nologo >/dev/null
+      /usr/bin/python3 - "$work" "$results/sizes.json" <<'PY'
+import json, os, sys
+work, out = sys.argv[1:]
+files = {"cft": f"{work}/cli/cft", "libcft.so": f"{work}/native/libcft.so", "libonnxruntime.so": f"{work}/cli/libonnxruntime.so",
+         "libSkiaSharp.so": f"{work}/cli/libSkiaSharp.so", "libHarfBuzzSharp.so": f"{work}/cli/libHarfBuzzSharp.so"}
+sizes = {k: os.path.getsize(v) for k, v in files.items()}
+models = f"{work}/cli/models"
+sizes["models/"] = sum(os.path.getsize(os.path.join(models, f)) for f in os.listdir(models))
+sizes["models/*.onnx"] = sorted(os.path.getsize(os.path.join(models, f)) for f in os.listdir(models) if f.endswith(".onnx"))
+json.dump(sizes, open(out, "w"), indent=1)
+PY
+      c="$work/cli/cft"
+      hyperfine -N -w 3 -r 20 --export-json "$results/coldstart.json" \
+        -n "version" "$c --version" -n "models" "$c models" \
+        -n "one CIF, one model" "$c predict data/examples/Li2O.cif --model cmr_perovskites-e_form" \
+        -n "40 structures, one model" "$c predict data/examples/cmr_perovskites_sample.csv --model cmr_perovskites-e_form" \
+        -n "40 structures, default models" "$c predict data/examples/cmr_perovskites_sample.csv" ;;
+    *) echo "unknown part $part" >&2; exit 2 ;;
+  esac
+done
 /usr/bin/python3 bench/render_tables.py
