@@ -90,33 +90,25 @@ public static class PredictCommand
             var predictor = new CftPredictor(chosen) { ToleranceAngstrom = options.ToleranceAngstrom, Standardize = options.Standardize, BatchSize = options.BatchSize };
             var output = new Output(options.Format, stdout, stderr);
             int chunkSize = Math.Max(options.BatchSize, 256) * options.Jobs;
-            var chunk = new List<StructureRecord>(chunkSize);
-            int done = 0;
+            int done = 0, position = 0;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long lastProgress = 0;
-            void Flush()
+            // The next chunk is read (CIF text is parsed serially) while this one is standardised and predicted.
+            var mine = StructureSource.Enumerate(paths, poscarSpecies).Where(_ => position++ % shardCount == shardIndex);
+            foreach (var chunk in ReadAhead.Chunks(mine, chunkSize))
             {
                 var readable = chunk.Where(r => r.Crystal is not null).ToList();
                 var results = predictor.Predict(readable.Select(r => r.Crystal!).ToList(), options.Jobs, outOfDomain: options.Models.Count > 0);
                 var byRecord = new Dictionary<StructureRecord, StructurePrediction>(ReferenceEqualityComparer.Instance);
                 for (int i = 0; i < readable.Count; i++) byRecord[readable[i]] = results[i];
                 output.Write(chunk.Select(record => (record, record.Crystal is null ? null : byRecord[record])).ToList());
-                done += chunk.Count;
-                chunk.Clear();
-            }
-            int position = 0;
-            foreach (var record in StructureSource.Enumerate(paths, poscarSpecies))
-            {
-                if (position++ % shardCount != shardIndex) continue;
-                chunk.Add(record);
-                if (chunk.Count == chunkSize) Flush();
+                done += chunk.Length;
                 if (options.Progress && clock.ElapsedMilliseconds - lastProgress > 250)
                 {
                     lastProgress = clock.ElapsedMilliseconds;
-                    stderr.Write(FormattableString.Invariant($"\rcft: {done + chunk.Count:N0} structures read, {done:N0} predicted, {done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0}/s "));
+                    stderr.Write(FormattableString.Invariant($"\rcft: {done:N0} structures predicted, {done / Math.Max(clock.Elapsed.TotalSeconds, 1e-3):N0}/s "));
                 }
             }
-            Flush();
             if (options.Progress && lastProgress > 0) stderr.Write("\r" + new string(' ', 79) + "\r");
             if (position == 0)
             {

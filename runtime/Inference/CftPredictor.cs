@@ -206,44 +206,55 @@ public sealed class CftPredictor : IDisposable
         var values = new List<Prediction>[structures.Length];
         for (int k = 0; k < values.Length; k++) values[k] = [];
         var nonFinite = new string?[structures.Length];
+        // Every (model, batch) pair is one work item, so that all models' batches share the threads without a barrier
+        // between models; batches are cut small enough that every thread gets work.
+        var work = new List<(int Model, int[] Chunk)>();
         for (int m = 0; m < Models.Count; m++)
         {
-            var model = Models[m];
             var covered = ok.Select(i => covers[m][i]).ToArray();
             // Batches of similar size: every structure of a batch is padded to its largest (pair tensors grow with S²).
             var chosen = Enumerable.Range(0, structures.Length).Where(k => outOfDomain || covered[k]).OrderBy(k => structures[k].Sites.Count).ToArray();
             if (chosen.Length == 0) continue;
-            model.EnsureLoaded(); // here, so that a model that cannot load throws CftModelException, not from inside Parallel.For
-            var chunks = SizeBuckets(chosen, k => structures[k].Sites.Count, Math.Max(1, BatchSize));
-            var results = new ModelOutput[chunks.Length];
-            try
+            Models[m].EnsureLoaded(); // here, so that a model that cannot load throws CftModelException, not from inside Parallel.For
+            int threads = Math.Max(1, maxDegreeOfParallelism);
+            int batchSize = Math.Max(1, Math.Min(BatchSize, threads == 1 ? BatchSize : (chosen.Length + 2 * threads - 1) / (2 * threads)));
+            foreach (var chunk in SizeBuckets(chosen, k => structures[k].Sites.Count, batchSize)) work.Add((m, chunk));
+        }
+        var results = new ModelOutput[work.Count];
+        // The largest batches first (cost grows with sites²), so that the last ones to finish are small.
+        var order = Enumerable.Range(0, work.Count).OrderByDescending(w => (long)work[w].Chunk.Length * Square(structures[work[w].Chunk[^1]].Sites.Count)).ToArray();
+        try
+        {
+            Parallel.For(0, order.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, o =>
             {
-                Parallel.For(0, chunks.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, c =>
-                {
-                    var input = ModelInput.Create(chunks[c].Select(k => structures[k]).ToArray(), chunks[c].Select(k => features[k]).ToArray(), batch.FeatureCount,
-                        model.Pairs is null ? null : chunks[c].Select(k => pairs![k]).ToArray(), PairFeaturizer.Default.RadialCount);
-                    results[c] = model.Run(input);
-                });
-            }
-            catch (AggregateException e) when (e.InnerExceptions.All(x => x is CftModelException))
+                var (m, chunk) = work[order[o]];
+                var model = Models[m];
+                var input = ModelInput.Create(chunk.Select(k => structures[k]).ToArray(), chunk.Select(k => features[k]).ToArray(), batch.FeatureCount,
+                    model.Pairs is null ? null : chunk.Select(k => pairs![k]).ToArray(), PairFeaturizer.Default.RadialCount);
+                results[order[o]] = model.Run(input);
+            });
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(x => x is CftModelException))
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+        }
+        // In model order, so that each structure's predictions are listed in the order of Models.
+        for (int w = 0; w < work.Count; w++)
+        {
+            var (m, chunk) = work[w];
+            var model = Models[m];
+            for (int j = 0; j < chunk.Length; j++)
             {
-                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+                int k = chunk[j];
+                float value = results[w].Prediction[j];
+                double? std = results[w].Std is { } sd ? sd[j] : null;
+                double? novelty = results[w].Novelty is { } nv ? nv[j] : null;
+                // A non-finite output is no prediction: the structure fails with the reason instead of carrying NaN or ∞.
+                if (!float.IsFinite(value) || std is double sv && !double.IsFinite(sv))
+                    nonFinite[k] ??= $"model {model.Name} gave a non-finite {model.Property} ({value.ToString(System.Globalization.CultureInfo.InvariantCulture)} ± {(std ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)}): the structure is outside what the model can represent (check the cell and coordinates)";
+                else
+                    values[k].Add(new Prediction(model.Property, value, model.Unit, model.Name, std, model.Domain.Check(structures[k], novelty)));
             }
-            for (int c = 0; c < chunks.Length; c++)
-                for (int j = 0; j < chunks[c].Length; j++)
-                {
-                    int k = chunks[c][j];
-                    float value = results[c].Prediction[j];
-                    double? std = results[c].Std is { } sd ? sd[j] : null;
-                    double? novelty = results[c].Novelty is { } nv ? nv[j] : null;
-                    // A non-finite output is no prediction: the structure fails with the reason instead of carrying NaN or ∞.
-                    if (!float.IsFinite(value) || std is double sv && !double.IsFinite(sv))
-                        nonFinite[k] ??= $"model {model.Name} gave a non-finite {model.Property} ({value.ToString(System.Globalization.CultureInfo.InvariantCulture)} ± {(std ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)}): the structure is outside what the model can represent (check the cell and coordinates)";
-                    else
-                    {
-                        values[k].Add(new Prediction(model.Property, value, model.Unit, model.Name, std, model.Domain.Check(structures[k], novelty)));
-                    }
-                }
         }
 
         if (!outOfDomain)
@@ -267,6 +278,8 @@ public sealed class CftPredictor : IDisposable
         }
         return output;
     }
+
+    private static long Square(int n) => (long)n * n;
 
     /// <summary>
     /// Splits indices sorted by size into batches of at most <paramref name="batchSize"/> whose largest structure
