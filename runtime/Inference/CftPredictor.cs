@@ -189,14 +189,20 @@ public sealed class CftPredictor : IDisposable
         }
         var ok = Enumerable.Range(0, crystals.Count).Where(i => prepared[i] is not null).ToArray();
         var structures = ok.Select(i => prepared[i]!.Crystal).ToArray();
-        var batch = _featurizer.FeaturizeBatch(structures, maxDegreeOfParallelism);
-        var features = new float[structures.Length][];
-        for (int k = 0; k < structures.Length; k++)
-            features[k] = batch.Features.AsSpan(batch.SiteStart[k] * batch.FeatureCount, (batch.SiteStart[k + 1] - batch.SiteStart[k]) * batch.FeatureCount).ToArray();
+        // Only the work the models that run need: Fourier features when one of them reads them (a model trained without
+        // them is given zeros: a null entry), pair features when one takes them; each computed once and shared.
+        var runs = Enumerable.Range(0, Models.Count).Where(m => outOfDomain || ok.Any(i => covers[m][i])).Select(m => Models[m]).ToList();
+        int featureCount = _featurizer.Layout.FeatureCount;
+        var features = new float[]?[structures.Length];
+        if (runs.Any(m => m.UsesFourierFeatures))
+        {
+            var batch = _featurizer.FeaturizeBatch(structures, maxDegreeOfParallelism);
+            for (int k = 0; k < structures.Length; k++)
+                features[k] = batch.Features.AsSpan(batch.SiteStart[k] * featureCount, (batch.SiteStart[k + 1] - batch.SiteStart[k]) * featureCount).ToArray();
+        }
 
-        // Pair features only when a model takes them (computed once, shared by the models).
         float[][]? pairs = null;
-        if (Models.Any(m => m.Pairs is not null))
+        if (runs.Any(m => m.Pairs is not null))
         {
             pairs = new float[structures.Length][];
             Parallel.For(0, structures.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) },
@@ -229,7 +235,7 @@ public sealed class CftPredictor : IDisposable
             {
                 var (m, chunk) = work[order[o]];
                 var model = Models[m];
-                var input = ModelInput.Create(chunk.Select(k => structures[k]).ToArray(), chunk.Select(k => features[k]).ToArray(), batch.FeatureCount,
+                var input = ModelInput.Create(chunk.Select(k => structures[k]).ToArray(), chunk.Select(k => features[k]).ToArray(), featureCount,
                     model.Pairs is null ? null : chunk.Select(k => pairs![k]).ToArray(), PairFeaturizer.Default.RadialCount);
                 results[order[o]] = model.Run(input);
             });

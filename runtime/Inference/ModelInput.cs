@@ -45,11 +45,11 @@ public sealed class ModelInput
 
     /// <summary>Builds a batch from crystals and their features (rows of <paramref name="featureCount"/> floats per unique site).</summary>
     /// <param name="crystals">The structures.</param>
-    /// <param name="features">Their site features.</param>
+    /// <param name="features">Their site features, or null for a structure whose features the model does not read (zeros).</param>
     /// <param name="featureCount">F.</param>
     /// <param name="pairs">Their pair features [S_b, S_b, R] (<see cref="Features.PairFeaturizer.Compute"/>), or null.</param>
     /// <param name="radialCount">R.</param>
-    public static ModelInput Create(IReadOnlyList<Crystal> crystals, IReadOnlyList<float[]> features, int featureCount, IReadOnlyList<float[]>? pairs = null, int radialCount = 0)
+    public static ModelInput Create(IReadOnlyList<Crystal> crystals, IReadOnlyList<float[]?> features, int featureCount, IReadOnlyList<float[]>? pairs = null, int radialCount = 0)
     {
         ArgumentNullException.ThrowIfNull(crystals);
         ArgumentNullException.ThrowIfNull(features);
@@ -65,9 +65,12 @@ public sealed class ModelInput
         for (int b = 0; b < batch; b++)
         {
             var c = crystals[b];
-            if (features[b].Length != c.Sites.Count * featureCount)
-                throw new ArgumentException($"{c.Id}: {features[b].Length} features for {c.Sites.Count} sites × {featureCount}");
-            features[b].CopyTo(f, (long)b * sites * featureCount);
+            if (features[b] is { } given)
+            {
+                if (given.Length != c.Sites.Count * featureCount)
+                    throw new ArgumentException($"{c.Id}: {given.Length} features for {c.Sites.Count} sites × {featureCount}");
+                given.CopyTo(f, (long)b * sites * featureCount);
+            }
             for (int s = 0; s < c.Sites.Count; s++)
             {
                 z[b * sites + s] = c.Sites[s].AtomicNumber;

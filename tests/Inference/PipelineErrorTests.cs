@@ -114,3 +114,28 @@ public class PipelineErrorTests
         }
     }
 }
+
+/// <summary>Work the models do not need is not done, and skipping it changes nothing.</summary>
+public class PipelineWorkTests
+{
+    [Fact]
+    public void A_model_without_Fourier_features_predicts_the_same_whether_or_not_they_are_computed()
+    {
+        var carbon = StructureSource.Enumerate([Path.Combine(TestData.RepositoryRoot, "data", "examples", "carbon_24_sample.csv")]).Select(r => r.Crystal!).ToList();
+        using var alone = CftPredictor.Load([ModelTestData.ModelPath("carbon_24-energy_per_atom")]);
+        Assert.False(alone.Models[0].UsesFourierFeatures);
+        // With a Fourier model beside it (forced to run on every structure), the features are computed for the batch.
+        using var both = CftPredictor.Load([ModelTestData.ModelPath("carbon_24-energy_per_atom"), ModelTestData.ModelPath("mp_elastic-K_Voigt")]);
+        Assert.True(both.Models[1].UsesFourierFeatures);
+        var skipped = alone.Predict(carbon, maxDegreeOfParallelism: 2, outOfDomain: true);
+        var computed = both.Predict(carbon, maxDegreeOfParallelism: 2, outOfDomain: true);
+        for (int i = 0; i < carbon.Count; i++)
+        {
+            Assert.Null(skipped[i].Error);
+            var a = skipped[i].Predictions.Single();
+            var b = computed[i].Predictions.Single(p => p.Model == a.Model);
+            Assert.Equal(a.Value, b.Value);
+            Assert.Equal(a.Std, b.Std);
+        }
+    }
+}
