@@ -56,11 +56,12 @@ def cv_row(name, folds):
     import statistics
     maes = [f["test"]["mae"] for f in folds]
     spread = statistics.stdev(maes) if len(maes) > 1 else 0.0
+    digits = 4 if statistics.mean(maes) < 1 else 2
 
     def mean_of(key):
         values = [f[key] for f in folds if f.get(key) is not None]
-        return f"{statistics.mean(values):.4f}" if values else "—"
-    return (f"| `{name}` | {statistics.mean(maes):.4f} ± {spread:.4f} | {mean_of('baseline_composition_mae')} | "
+        return f"{statistics.mean(values):.{digits}f}" if values else "—"
+    return (f"| `{name}` | {statistics.mean(maes):.{digits}f} ± {spread:.{digits}f} | {mean_of('baseline_composition_mae')} | "
             f"{mean_of('baseline_train_mean_mae')} | {mean_of('baseline_always_zero_mae')} | {len(folds)} | {folds[0]['unit']} |")
 
 
