@@ -10,6 +10,7 @@ made by bench/run_benchmarks.sh):
   predict-perov_5.json, predict-carbon_24.json   hyperfine --export-json of `cft predict --jobs 1/2`
   predict-inputs.json            structures per input file of those runs
   python.json                    bench/python_throughput.py
+  c-threads.json                 bench/c_threads.c (cft_predict from 1, 2 and 8 C threads on one model)
 """
 import json
 import os
@@ -160,7 +161,16 @@ def coldstart_table():
     return lines
 
 
-REGIONS = {"predictor": predictor_table, "coldstart": coldstart_table, "featurizer": featurizer_table, "cif": cif_table, "predict": predict_table, "python": python_table}
+def cthreads_table():
+    r = load("c-threads.json")
+    runs = {x["threads"]: x["seconds"] for x in r["runs"]}
+    lines = ["| C threads on one model | time | structures/s | vs 1 thread |", "|---:|---:|---:|---:|"]
+    for t, seconds in sorted(runs.items()):
+        lines.append(f"| {t} | {seconds:.2f} s | {r['structures'] / seconds:,.0f} | {runs[1] / seconds:.2f}× |")
+    return lines
+
+
+REGIONS = {"cthreads": cthreads_table, "predictor": predictor_table, "coldstart": coldstart_table, "featurizer": featurizer_table, "cif": cif_table, "predict": predict_table, "python": python_table}
 PATTERN = re.compile(r"(<!-- begin generated: (\w+)[^\n]*-->\n)(.*?)(<!-- end generated -->)", re.S)
 
 

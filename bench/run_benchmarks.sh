@@ -1,7 +1,8 @@
 #!/bin/bash
 # Remakes bench/results/ (the sources of docs/benchmarks.md's tables), then renders the tables:
 #   bash bench/run_benchmarks.sh [PART…]   PART: micro (featurizer, CIF parsing), predictor, whole (cft predict --jobs 1/2),
-#                                          python, aot (binary sizes, cold start); default: all of them
+#                                          python, aot (binary sizes, cold start), cthreads (C threads on one model);
+#                                          default: all of them
 # About 25 minutes on 2 cores in all; run it on a quiet machine (nothing else running: the tables are timings).
 # Needs: hyperfine, python3-dask/-distributed, ../shared/data; builds what it runs.
 set -euo pipefail
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 results=bench/results
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(micro predictor whole python aot)
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(micro predictor whole python aot cthreads)
 bdn() { # filter name
   dotnet build bench -c Release -v q -nologo >/dev/null
   dotnet run -c Release --no-build --project bench -- --filter "*$1*" --job short --exporters json --artifacts "$work/bdn-$2"
@@ -57,6 +58,10 @@ PY
         -n "one CIF, one model" "$c predict data/examples/Li2O.cif --model cmr_perovskites-e_form" \
         -n "40 structures, one model" "$c predict data/examples/cmr_perovskites_sample.csv --model cmr_perovskites-e_form" \
         -n "40 structures, default models" "$c predict data/examples/cmr_perovskites_sample.csv" ;;
+    cthreads)
+      dotnet publish native -c Release -o "$work/native" -v q -nologo >/dev/null
+      gcc -O2 -Wall -Wextra -Werror -pthread bench/c_threads.c -Inative/include -L"$work/native" -lcft -o "$work/c_threads"
+      LD_LIBRARY_PATH="$work/native" "$work/c_threads" > "$results/c-threads.json" ;;
     *) echo "unknown part $part" >&2; exit 2 ;;
   esac
 done
