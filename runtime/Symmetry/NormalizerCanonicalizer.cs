@@ -92,6 +92,42 @@ internal static class NormalizerCanonicalizer
         return found.ToArray();
     });
 
+    /// <summary>Per (Hall number, target setting): the origin shift of <see cref="OriginShift"/>, or null.</summary>
+    private static readonly ConcurrentDictionary<(int HallNumber, int Target), int[]?> OriginShifts = new();
+
+    /// <summary>
+    /// The translation t (in 24ths) with x' = x + t that turns every operation of the catalogue setting with Hall number
+    /// <paramref name="hallNumber"/> into one of <paramref name="to"/> (same rotations): (R, τ) becomes (R, τ + (I − R) t).
+    /// Null when that setting is not in the catalogue, is another group, or no such t exists. Found once per pair over the
+    /// 24³ candidates, by exact integer arithmetic.
+    /// </summary>
+    public static int[]? OriginShift(int hallNumber, SpaceGroupSetting to) => OriginShifts.GetOrAdd((hallNumber, to.Index), _ =>
+    {
+        var from = SpaceGroups.All.FirstOrDefault(g => g.HallNumber == hallNumber);
+        if (from.HallNumber != hallNumber || from.Number != to.Number) return null;
+        var source = GroupOf(from);
+        var target = GroupOf(to);
+        if (source.Rotations.Length != target.Rotations.Length) return null;
+        var moved = new int[3];
+        for (int x = 0; x < Grid; x++)
+            for (int y = 0; y < Grid; y++)
+                for (int z = 0; z < Grid; z++)
+                {
+                    bool all = true;
+                    for (int k = 0; k < source.Rotations.Length && all; k++)
+                    {
+                        var r = source.Rotations[k];
+                        var t = source.Translations[k];
+                        moved[0] = t[0] + x - (r[0] * x + r[1] * y + r[2] * z);
+                        moved[1] = t[1] + y - (r[3] * x + r[4] * y + r[5] * z);
+                        moved[2] = t[2] + z - (r[6] * x + r[7] * y + r[8] * z);
+                        all = target.OpKeys.Contains(Key(r, moved));
+                    }
+                    if (all) return new[] { x, y, z };
+                }
+        return null;
+    });
+
     /// <summary>The integer matrices with entries in {−1, 0, 1} and determinant 1, in a fixed order (computed once).</summary>
     private static readonly int[][] ProperMatrices = Enumerable.Range(0, 19683).Select(code =>
     {

@@ -3,7 +3,6 @@ using CftRuntime.Errors;
 using System.Linq;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
-using CftRuntime.Basis;
 using CftRuntime.Crystals;
 using CftRuntime.Tables;
 
@@ -73,9 +72,7 @@ public static class SymmetryFinder
     /// </summary>
     private static Raw? ToStandardOrigin(Raw detected, SpaceGroupSetting standard)
     {
-        var from = SpaceGroups.All.FirstOrDefault(g => g.HallNumber == detected.HallNumber);
-        if (from.HallNumber != detected.HallNumber || from.Number != standard.Number) return null;
-        if (OriginShift(from, standard) is not { } t) return null;
+        if (NormalizerCanonicalizer.OriginShift(detected.HallNumber, standard) is not { } t) return null;
         var shifted = (double[])detected.StdPositions.Clone();
         for (int i = 0; i < shifted.Length; i++)
         {
@@ -84,43 +81,6 @@ public static class SymmetryFinder
         }
         return detected with { HallNumber = standard.HallNumber, StdPositions = shifted };
     }
-
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int From, int To), int[]?> OriginShifts = new();
-
-    /// <summary>
-    /// The translation t (in 24ths) with x' = x + t turning every operation of <paramref name="from"/> into one of
-    /// <paramref name="to"/> (same rotations): (R, τ) becomes (R, τ + (I − R) t). Found once per pair, by exact integer
-    /// arithmetic over the 24³ candidates.
-    /// </summary>
-    private static int[]? OriginShift(SpaceGroupSetting from, SpaceGroupSetting to) => OriginShifts.GetOrAdd((from.Index, to.Index), _ =>
-    {
-        static long Key(int[] r, int t0, int t1, int t2)
-        {
-            long k = 0;
-            foreach (int v in r) k = k * 3 + (v + 1);
-            return ((k * 24 + ((t0 % 24) + 24) % 24) * 24 + ((t1 % 24) + 24) % 24) * 24 + ((t2 % 24) + 24) % 24;
-        }
-        static (int[] R, int[] T) Ops24(SymmetryOperation g) => (g.Rotation, [g.T(0) * (24 / g.Denominator), g.T(1) * (24 / g.Denominator), g.T(2) * (24 / g.Denominator)]);
-        var target = new HashSet<long>(to.Operations().Select(g => { var (r, t) = Ops24(g); return Key(r, t[0], t[1], t[2]); }));
-        var source = from.Operations().Select(Ops24).ToArray();
-        if (source.Length != target.Count) return null;
-        for (int x = 0; x < 24; x++)
-            for (int y = 0; y < 24; y++)
-                for (int z = 0; z < 24; z++)
-                {
-                    bool all = true;
-                    foreach (var (r, t) in source)
-                    {
-                        // τ + (I − R) t
-                        int t0 = t[0] + x - (r[0] * x + r[1] * y + r[2] * z);
-                        int t1 = t[1] + y - (r[3] * x + r[4] * y + r[5] * z);
-                        int t2 = t[2] + z - (r[6] * x + r[7] * y + r[8] * z);
-                        if (!target.Contains(Key(r, t0, t1, t2))) { all = false; break; }
-                    }
-                    if (all) return new[] { x, y, z };
-                }
-        return null;
-    });
 
     private static readonly Lazy<string?> LoadError = new(() => SpglibNative.TryLoad(out string? e) ? null : e ?? "unknown error");
 
