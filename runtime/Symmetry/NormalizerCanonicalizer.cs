@@ -136,7 +136,11 @@ internal static class NormalizerCanonicalizer
         return w;
     }).Where(w => Det(w) == 1).ToArray();
 
-    public static Site[] Canonicalize(Lattice lattice, SpaceGroupSetting setting, Site[] cell)
+    public static Site[] Canonicalize(Lattice lattice, SpaceGroupSetting setting, Site[] cell) => Canonicalize(lattice, setting, cell, out _);
+
+    /// <summary>As <see cref="Canonicalize(Lattice, SpaceGroupSetting, Site[])"/>; <paramref name="linearPart"/> is the chosen
+    /// image's integer matrix W (x → W x + t, row-major), whose Cartesian form turns the structure's frame.</summary>
+    public static Site[] Canonicalize(Lattice lattice, SpaceGroupSetting setting, Site[] cell, out int[] linearPart)
     {
         var group = GroupOf(setting);
         var polar = group.Polar;
@@ -169,6 +173,7 @@ internal static class NormalizerCanonicalizer
         }
 
         Site[] best = cell;
+        int[] bestW = [1, 0, 0, 0, 1, 0, 0, 0, 1];
         (long, long)[]? bestKey = null;
         var moved = new Site[cell.Length];
         foreach (var (m, s24) in candidates)
@@ -196,8 +201,10 @@ internal static class NormalizerCanonicalizer
                 {
                     bestKey = key;
                     best = (Site[])moved.Clone();
+                    bestW = m;
                 }
             }
+        linearPart = (int[])bestW.Clone();
         return best;
     }
 

@@ -23,6 +23,7 @@ internal unsafe struct SpglibDataset
     [FieldOffset(296)] public fixed double StdLattice[9];
     [FieldOffset(368)] public int* StdTypes;
     [FieldOffset(376)] public double* StdPositions;
+    [FieldOffset(384)] public fixed double StdRotationMatrix[9];
     [FieldOffset(464)] public fixed byte PointgroupSymbol[6];
 }
 

@@ -19,14 +19,18 @@ namespace CftRuntime.Symmetry;
 /// same site symmetry, metric-preserving axis changes, shifts along polar axes) one is chosen by a fixed
 /// rule, so the same structure given with another origin, basis or setting gives the same cell and features.
 /// </param>
-public sealed record SymmetryResult(int Number, string HermannMauguin, SpaceGroupSetting Setting, Crystal Crystal);
+/// <param name="Frame">The rotation from the input's Cartesian frame to the model frame: <paramref name="Crystal"/>'s cell with
+/// a along x and b in the xy plane (spglib's rotation to its idealised cell, then the normalizer image's, then the
+/// re-orientation). Tensor properties are predicted in the model frame and turned back with it.</param>
+public sealed record SymmetryResult(int Number, string HermannMauguin, SpaceGroupSetting Setting, Crystal Crystal, FrameRotation Frame);
 
 /// <summary>The structure a command featurizes or predicts from, after <see cref="SymmetryFinder.Prepare"/>.</summary>
 /// <param name="Crystal">The standardised structure (or the input, where the policy keeps it).</param>
 /// <param name="HermannMauguin">Short Hermann–Mauguin symbol of its space group.</param>
 /// <param name="Note">What the user should know about how it was obtained (null when nothing): a subgroup or
 /// non-standard setting that was standardised, or a fallback to the file's own setting.</param>
-public sealed record PreparedStructure(Crystal Crystal, string HermannMauguin, string? Note);
+/// <param name="Frame">The rotation from the input's Cartesian frame to the model frame (<see cref="SymmetryResult.Frame"/>).</param>
+public sealed record PreparedStructure(Crystal Crystal, string HermannMauguin, string? Note, FrameRotation Frame);
 
 /// <summary>spglib's C library (libsymspg) could not be loaded.</summary>
 public sealed class SymmetryFinderUnavailableException(string message) : CftException(CftStatus.Symmetry, message);
@@ -153,7 +157,11 @@ public static class SymmetryFinder
             var (z, occupancy) = species[standard.StdTypes[i]];
             stdCell[i] = new Site(z, standard.StdPositions[3 * i], standard.StdPositions[3 * i + 1], standard.StdPositions[3 * i + 2], occupancy, Elements.Symbol(z));
         }
-        stdCell = NormalizerCanonicalizer.Canonicalize(stdLattice, target, stdCell);
+        stdCell = NormalizerCanonicalizer.Canonicalize(stdLattice, target, stdCell, out int[] normalizerW);
+        // Input frame → spglib's idealised frame → the normalizer image (W turns the structure within that frame) → a along x.
+        var frame = FrameRotation.ToStandardOrientation(stdLattice)
+            .After(FrameRotation.OfFractional(stdLattice, normalizerW))
+            .After(FrameRotation.FromMatrix(standard.StdRotation));
         Crystal crystal;
         try
         {
@@ -163,7 +171,7 @@ public static class SymmetryFinder
         {
             throw new SymmetryNotFoundException($"spglib's standardised cell does not reduce in {target}: {e.Message}");
         }
-        return new SymmetryResult(detected.Number, detected.Symbol, target, crystal);
+        return new SymmetryResult(detected.Number, detected.Symbol, target, crystal, frame);
     }
 
     /// <summary>
@@ -200,20 +208,22 @@ public static class SymmetryFinder
         ArgumentNullException.ThrowIfNull(input);
         if (input.Symmetry.Setting is not { IsStandard: true } setting)
             throw new InvalidStructureException($"a stated group needs the structure in the ITA standard setting of that group, got {input.Symmetry}");
-        var cell = NormalizerCanonicalizer.Canonicalize(input.Lattice, setting, input.ExpandToCell(toleranceAngstrom).ToArray());
+        var cell = NormalizerCanonicalizer.Canonicalize(input.Lattice, setting, input.ExpandToCell(toleranceAngstrom).ToArray(), out int[] w);
         var crystal = Crystal.FromFullCell(input.Id, input.Lattice, input.Symmetry, cell, toleranceAngstrom);
-        return new PreparedStructure(crystal, setting.HermannMauguin, ReadNotes(input));
+        var frame = FrameRotation.ToStandardOrientation(input.Lattice).After(FrameRotation.OfFractional(input.Lattice, w));
+        return new PreparedStructure(crystal, setting.HermannMauguin, ReadNotes(input), frame);
     }
 
     private static string? ReadNotes(Crystal input) => input.Notes.Count > 0 ? string.Join("; ", input.Notes) : null;
 
     private static PreparedStructure PrepareCore(Crystal input, double toleranceAngstrom, bool standardize)
     {
-        if (!standardize) return new PreparedStructure(input, input.Symmetry.Setting?.HermannMauguin ?? input.Symmetry.ToString(), null);
+        var ownFrame = FrameRotation.ToStandardOrientation(input.Lattice);
+        if (!standardize) return new PreparedStructure(input, input.Symmetry.Setting?.HermannMauguin ?? input.Symmetry.ToString(), null, ownFrame);
         bool ownStandard = input.Symmetry.Setting is { IsStandard: true, Number: > 1 };
         if (!IsAvailable && ownStandard)
             return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin,
-                $"spglib is not installed; used the file's own setting {input.Symmetry.Setting} without checking for higher symmetry");
+                $"spglib is not installed; used the file's own setting {input.Symmetry.Setting} without checking for higher symmetry", ownFrame);
         SymmetryResult result;
         try
         {
@@ -221,12 +231,12 @@ public static class SymmetryFinder
         }
         catch (SymmetryNotFoundException e) when (ownStandard && e is not OverlappingAtomsException)
         {
-            return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin, $"{e.Message}; used the file's own standard setting {input.Symmetry.Setting}");
+            return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin, $"{e.Message}; used the file's own standard setting {input.Symmetry.Setting}", ownFrame);
         }
         string? note = input.Symmetry.Number > 1 && !Equals(input.Symmetry.Setting, result.Crystal.Symmetry.Setting)
             ? $"described in {input.Symmetry}; used its standardised cell in {result.Setting}"
             : null;
-        return new PreparedStructure(result.Crystal, result.HermannMauguin, note);
+        return new PreparedStructure(result.Crystal, result.HermannMauguin, note, result.Frame);
     }
 
     /// <summary>The closest two atoms of the cell when they are closer than the tolerance (a periodic distance, Å), else null.</summary>
@@ -258,7 +268,7 @@ public static class SymmetryFinder
             ? SpglibNative.spg_get_dataset(lattice, positions, types, count, symprec)
             : SpglibNative.spg_get_dataset_with_hall_number(lattice, positions, types, count, hallNumber, symprec);
 
-    private sealed record Raw(int Number, int HallNumber, string Symbol, double[] StdLattice, int[] StdTypes, double[] StdPositions);
+    private sealed record Raw(int Number, int HallNumber, string Symbol, double[] StdLattice, int[] StdTypes, double[] StdPositions, double[] StdRotation);
 
     private static unsafe Raw Call(string id, double[] lattice, double[] positions, int[] types, int hallNumber, double symprec)
     {
@@ -292,9 +302,10 @@ public static class SymmetryFinder
                 new ReadOnlySpan<int>(d->StdTypes, n).CopyTo(stdTypes);
                 new ReadOnlySpan<double>(d->StdPositions, 3 * n).CopyTo(stdPositions);
                 var stdLattice = new double[9];
-                for (int i = 0; i < 9; i++) stdLattice[i] = d->StdLattice[i];
+                var stdRotation = new double[9];
+                for (int i = 0; i < 9; i++) (stdLattice[i], stdRotation[i]) = (d->StdLattice[i], d->StdRotationMatrix[i]);
                 string symbol = Marshal.PtrToStringUTF8((IntPtr)d->InternationalSymbol)?.Trim() ?? "";
-                return new Raw(d->SpacegroupNumber, d->HallNumber, symbol, stdLattice, stdTypes, stdPositions);
+                return new Raw(d->SpacegroupNumber, d->HallNumber, symbol, stdLattice, stdTypes, stdPositions, stdRotation);
             }
             finally
             {
