@@ -8,6 +8,7 @@ using CftRuntime.Features;
 using CftRuntime.Io;
 using CftRuntime.Symmetry;
 using CftRuntime.Tables;
+using CftRuntime.Tensors;
 
 namespace CftRuntime.Cli.Commands;
 
@@ -24,13 +25,20 @@ public static class FeaturizeCommand
         var tolerance = new Option<double>("--tolerance") { Description = "Symmetry tolerance in Å for standardisation", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
         var plain = new Option<bool>("--plain") { Description = "Ablation: plain (P1, unsymmetrised) Fourier features of every atom of the standardised cell, instead of G-invariant features of its unique sites" };
         var species = SpeciesOption.Create();
-        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, plain, species };
-        command.SetAction(r => Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species)), r.GetValue(plain)));
+        var tensor = new Option<string?>("--tensor-basis") { Description = "Also write each structure's symmetry-allowed basis of this tensor kind (dielectric, elastic or piezoelectric) in the model frame: tensor_basis [N, D, rows, columns] zero-padded, tensor_dimension [N] (for training tensor heads)" };
+        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, plain, species, tensor };
+        command.SetAction(r =>
+        {
+            TensorKind? kind = null;
+            if (r.GetValue(tensor) is { } text)
+                kind = PropertyTensorBasis.TryParseKind(text, out var k) ? k : throw new CliUsageException($"--tensor-basis '{text}': expected dielectric, elastic or piezoelectric");
+            return Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species)), r.GetValue(plain), kind);
+        });
         return command;
     }
 
     /// <summary>Featurizes every readable structure; failed inputs are reported and make the exit code 1.</summary>
-    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, IReadOnlyList<string>? poscarSpecies = null, bool plain = false)
+    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, IReadOnlyList<string>? poscarSpecies = null, bool plain = false, TensorKind? tensorBasis = null)
     {
         if (!(toleranceAngstrom > 0) || double.IsInfinity(toleranceAngstrom)) throw new CliUsageException($"--tolerance must be a positive length in Å, got {toleranceAngstrom}");
         bool npz = output.EndsWith(".npz", StringComparison.OrdinalIgnoreCase);
@@ -40,6 +48,8 @@ public static class FeaturizeCommand
         var crystals = new List<Crystal>();
         var targets = new List<IReadOnlyDictionary<string, double>>();
         var standardGroups = new List<int>(); // the standardised structure's group (with --plain, space_group is 1)
+        var frames = new List<FrameRotation>();
+        var settings = new List<SpaceGroupSetting?>();
         int failed = 0;
         var records = StructureSource.Enumerate(paths, poscarSpecies).ToList();
         var readable = records.Where(r => r.Crystal is not null).ToList();
@@ -64,6 +74,8 @@ public static class FeaturizeCommand
             if (prepared.Note is { } note) stderr.WriteLine($"cft: {record.Id}: {note}");
             crystals.Add(plain ? AsP1(prepared.Crystal, toleranceAngstrom) : prepared.Crystal);
             standardGroups.Add(prepared.Crystal.Symmetry.Number);
+            frames.Add(prepared.Frame);
+            settings.Add(prepared.Crystal.Symmetry.Setting);
             targets.Add(record.Targets);
         }
         if (crystals.Count == 0)
@@ -119,13 +131,40 @@ public static class FeaturizeCommand
                 ("pair", NpyArray.Float32(pairData, (int)pairStart[^1], pairFeaturizer.RadialCount)),
                 ("pair_start", NpyArray.Int64(pairStart, crystals.Count + 1)),
                 ("pair_layout", NpyArray.Strings(new[] { pairFeaturizer.Signature })),
-            }.Concat(targetArrays).ToList());
+                ("frame_rotation", NpyArray.Float64(frames.SelectMany(f => f.ToArray()).ToArray(), crystals.Count, 3, 3)),
+            }.Concat(targetArrays).Concat(tensorBasis is { } kind ? TensorBasisArrays(kind, settings) : []).ToList());
         }
         int partial = crystals.Count(c => c.HasPartialOccupancy);
         if (partial > 0)
             stderr.WriteLine($"cft: note: {partial} structure(s) have partially occupied sites; each site is featurized once and its occupancy is written to 'occupancy' (weights, not resolved into configurations)");
         stdout.WriteLine($"{crystals.Count} structures, {sites} sites × {batch.FeatureCount} features → {output}{(failed > 0 ? $" ({failed} inputs failed, see above)" : "")}");
         return failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>
+    /// tensor_basis [N, D, rows, columns] (each structure's basis in the model frame, zero rows past its dimension; D the
+    /// kind's number of free components) and tensor_dimension [N]: what a tensor head projects its output with in training,
+    /// the same basis <c>cft predict</c> uses.
+    /// </summary>
+    private static IEnumerable<(string, NpyArray)> TensorBasisArrays(TensorKind kind, IReadOnlyList<SpaceGroupSetting?> settings)
+    {
+        var (rows, columns) = PropertyTensorBasis.ShapeOf(kind);
+        int width = PropertyTensorBasis.FreeComponents(kind);
+        var data = new double[settings.Count * width * rows * columns];
+        var dimension = new int[settings.Count];
+        for (int i = 0; i < settings.Count; i++)
+        {
+            var basis = PropertyTensorBasis.ForModelFrame(settings[i] ?? throw new CliUsageException($"--tensor-basis needs every structure in a catalogue setting (structure {i + 1} is not)"), kind);
+            dimension[i] = basis.Dimension;
+            for (int m = 0; m < basis.Dimension; m++)
+            {
+                var matrix = basis.Matrix(m);
+                for (int r = 0; r < rows; r++)
+                    for (int c = 0; c < columns; c++) data[((i * width + m) * rows + r) * columns + c] = matrix[r, c];
+            }
+        }
+        yield return ("tensor_basis", NpyArray.Float64(data, settings.Count, width, rows, columns));
+        yield return ("tensor_dimension", NpyArray.Int32(dimension, settings.Count));
     }
 
     /// <summary>The full cell of a crystal described in P1: every atom its own site, features unsymmetrised.</summary>

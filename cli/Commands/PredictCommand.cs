@@ -16,7 +16,7 @@ namespace CftRuntime.Cli.Commands;
 public static class PredictCommand
 {
     /// <summary>The columns of <c>--format csv</c>.</summary>
-    public const string CsvHeader = "id,property,value,std,unit,spacegroup,setting,target,model,in_domain,domain_note";
+    public const string CsvHeader = "id,property,value,std,unit,spacegroup,setting,target,model,in_domain,domain_note,tensor";
 
     /// <summary>Output formats.</summary>
     public enum Format { Table, Csv, Json }
@@ -176,7 +176,8 @@ public static class PredictCommand
                 {
                     case Format.Csv:
                         stdout.WriteLine(string.Join(",", Csv(record.Id), p.Property, G(p.Value), p.Std is double sd ? G(sd) : "", Csv(p.Unit), result.SpaceGroup.ToString(CultureInfo.InvariantCulture),
-                            Csv(result.Setting), target is double tv ? G(tv) : "", p.Model, p.InDomain ? "true" : "false", Csv(p.DomainNote ?? "")));
+                            Csv(result.Setting), target is double tv ? G(tv) : "", p.Model, p.InDomain ? "true" : "false", Csv(p.DomainNote ?? ""),
+                            p.Tensor is { } tensor ? Csv(JsonLine.Object(w => WriteTensorMembers(w, tensor))) : ""));
                         break;
                     case Format.Json:
                         stdout.WriteLine(ResultJson(record, result, p, target));
@@ -232,5 +233,47 @@ public static class PredictCommand
         w.WriteBoolean("in_domain", p.InDomain);
         if (p.DomainNote is { } domainNote) w.WriteString("domain_note", domainNote);
         if (result.Note is { } note) w.WriteString("note", note);
+        if (p.Tensor is { } tensor)
+        {
+            w.WriteStartObject("tensor");
+            WriteTensorMembers(w, tensor);
+            w.WriteEndObject();
+        }
     });
+
+    /// <summary>
+    /// A tensor prediction's members: <c>kind</c>, <c>frame</c>, <c>value</c> and <c>std</c> (nested arrays, matrix form,
+    /// input frame), <c>model_frame_value</c>, <c>dimension</c> (free components allowed by the point group) and
+    /// <c>derived</c> ({name: {value, std}}).
+    /// </summary>
+    private static void WriteTensorMembers(System.Text.Json.Utf8JsonWriter w, Tensors.TensorPrediction t)
+    {
+        w.WriteString("kind", t.Kind.ToString().ToLowerInvariant());
+        w.WriteString("frame", "input: the structure's Cartesian frame as given (POSCAR vectors; a CIF's cell with a along x, b in the xy plane)");
+        Matrix(w, "value", t.Value);
+        Matrix(w, "std", t.Std);
+        Matrix(w, "model_frame_value", t.ModelFrameValue);
+        w.WriteNumber("dimension", t.Dimension);
+        w.WriteStartObject("derived");
+        foreach (var (name, (value, std)) in t.Derived)
+        {
+            w.WriteStartObject(name);
+            w.WriteNumber("value", value);
+            w.WriteNumber("std", std);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+
+        static void Matrix(System.Text.Json.Utf8JsonWriter w, string name, double[,] m)
+        {
+            w.WriteStartArray(name);
+            for (int r = 0; r < m.GetLength(0); r++)
+            {
+                w.WriteStartArray();
+                for (int c = 0; c < m.GetLength(1); c++) w.WriteNumberValue(m[r, c]);
+                w.WriteEndArray();
+            }
+            w.WriteEndArray();
+        }
+    }
 }

@@ -18,7 +18,10 @@ public sealed class CftModelException(string message, Exception? inner = null) :
 /// <param name="Prediction">The predicted values in the model's unit.</param>
 /// <param name="Std">The ensemble members' standard deviation (null for a single-network model).</param>
 /// <param name="Novelty">Distance of the structure's embedding to the nearest training structure (null when the model has no novelty output).</param>
-public sealed record ModelOutput(float[] Prediction, float[]? Std, float[]? Novelty);
+/// <param name="TensorMembers">For a tensor model (<see cref="CftModel.Tensor"/>): every member's unprojected tensor in the model frame,
+/// [batch, members, rows, columns] row-major; <paramref name="Prediction"/> is then empty.</param>
+/// <param name="Members">Members per structure in <paramref name="TensorMembers"/> (0 for a scalar model).</param>
+public sealed record ModelOutput(float[] Prediction, float[]? Std, float[]? Novelty, float[]? TensorMembers = null, int Members = 0);
 
 /// <summary>
 /// One trained CFT model (.onnx written by trainer/cft_train.py) in an ONNX Runtime session. Opening checks the
@@ -35,7 +38,10 @@ public sealed class CftModel : IDisposable
     private static readonly string[] InputNamesWithPairs = ["features", "atomic_number", "weight", "lattice", "pair"];
     /// <summary>The outputs a model may have: <c>prediction</c> (required), and for ensembles (format 1.1) <c>std</c>
     /// and <c>novelty</c>; the names trainer/cft_export.py writes.</summary>
-    public static readonly IReadOnlyList<string> OutputNames = ["prediction", "std", "novelty"];
+    public static readonly IReadOnlyList<string> OutputNames = ["prediction", "std", "novelty", TensorOutputName];
+
+    /// <summary>The output of a tensor model (trainer/cft_tensor_train.py): the members' unprojected tensors [B, K, rows, columns].</summary>
+    public const string TensorOutputName = "tensor_members";
     private string[] _outputs = ["prediction"];
     private readonly int _threads;
     private readonly object _gate = new();
@@ -50,11 +56,17 @@ public sealed class CftModel : IDisposable
         Property = metadata["cft.target"];
         Unit = metadata["cft.unit"];
         UsesFourierFeatures = !(metadata.TryGetValue("cft.positional", out var positional) && positional == "none");
+        if (metadata.TryGetValue("cft.tensor", out var tensor))
+            Tensor = Tensors.PropertyTensorBasis.TryParseKind(tensor, out var kind) ? kind
+                : throw new CftModelException($"{path}: metadata 'cft.tensor' is '{tensor}', expected dielectric, elastic or piezoelectric");
         Domain = ModelDomain.FromMetadata(path, metadata, elements);
     }
 
     /// <summary>What the training data span (elements, cell sizes, formula types, novelty threshold): predictions outside it are flagged.</summary>
     public ModelDomain Domain { get; }
+
+    /// <summary>The tensor kind of a tensor model (metadata <c>cft.tensor</c>; its output is <see cref="TensorOutputName"/>), null for a scalar model.</summary>
+    public Tensors.TensorKind? Tensor { get; }
 
     /// <summary>The .onnx file.</summary>
     public string Path { get; }
@@ -174,7 +186,7 @@ public sealed class CftModel : IDisposable
         }
         try
         {
-            CheckSignature(Path, session, Layout, Pairs);
+            CheckSignature(Path, session, Layout, Pairs, Tensor);
             _outputs = OutputNames.Where(session.OutputMetadata.ContainsKey).ToArray();
             return session;
         }
@@ -215,7 +227,7 @@ public sealed class CftModel : IDisposable
     }
 
     /// <summary>Checks the session's inputs and outputs against the metadata.</summary>
-    private static void CheckSignature(string path, InferenceSession session, FeatureLayout layout, PairFeaturizer? pairs)
+    private static void CheckSignature(string path, InferenceSession session, FeatureLayout layout, PairFeaturizer? pairs, Tensors.TensorKind? tensor)
     {
         foreach (var (name, type) in new[] { ("features", typeof(float)), ("atomic_number", typeof(long)), ("weight", typeof(float)), ("lattice", typeof(float)) })
         {
@@ -230,7 +242,15 @@ public sealed class CftModel : IDisposable
         if (hasPair && pairs is null) throw new CftModelException($"{path}: the model has an input 'pair' but metadata 'cft.pair' is empty: the pair features it expects are unknown");
         if (!hasPair && pairs is not null) throw new CftModelException($"{path}: metadata 'cft.pair' is '{pairs.Signature}' but the model has no input 'pair'");
         if (hasPair && pair!.ElementType != typeof(float)) throw new CftModelException($"{path}: input 'pair' is {pair.ElementType.Name}, expected Single");
-        if (!session.OutputMetadata.ContainsKey("prediction"))
+        if (tensor is { } kind)
+        {
+            if (!session.OutputMetadata.TryGetValue(TensorOutputName, out var members))
+                throw new CftModelException($"{path}: metadata 'cft.tensor' is {kind.ToString().ToLowerInvariant()} but the model has no output '{TensorOutputName}'");
+            var (rows, columns) = Tensors.PropertyTensorBasis.ShapeOf(kind);
+            if (members.Dimensions is not { Length: 4 } md || md[2] != rows || md[3] != columns)
+                throw new CftModelException($"{path}: output '{TensorOutputName}' must be [batch, members, {rows}, {columns}]");
+        }
+        else if (!session.OutputMetadata.ContainsKey("prediction"))
             throw new CftModelException($"{path}: the model has no output 'prediction'");
         foreach (var name in OutputNames)
             if (session.OutputMetadata.TryGetValue(name, out var output) && output.ElementType != typeof(float))
@@ -293,8 +313,18 @@ public sealed class CftModel : IDisposable
             int k = Array.IndexOf(_outputs, name);
             if (k < 0) return null;
             var result = outputs[k].GetTensorDataAsSpan<float>().ToArray();
+            if (name == TensorOutputName) return result;
             if (result.Length != batch) throw new CftModelException($"{Path}: output '{name}' has {result.Length} values for {batch} structures");
             return result;
+        }
+        if (Tensor is { } kind)
+        {
+            var members = Get(TensorOutputName)!;
+            var (rows, columns) = Tensors.PropertyTensorBasis.ShapeOf(kind);
+            int perStructure = members.Length / Math.Max(batch, 1);
+            if (members.Length != batch * perStructure || perStructure % (rows * columns) != 0 || perStructure == 0)
+                throw new CftModelException($"{Path}: output '{TensorOutputName}' has {members.Length} values for {batch} structures of {rows}×{columns}");
+            return new ModelOutput([], null, Get("novelty"), members, perStructure / (rows * columns));
         }
         return new ModelOutput(Get("prediction")!, Get("std"), Get("novelty"));
     }

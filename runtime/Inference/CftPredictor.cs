@@ -7,6 +7,8 @@ using System.Threading.Tasks;
 using CftRuntime.Crystals;
 using CftRuntime.Features;
 using CftRuntime.Symmetry;
+using CftRuntime.Tables;
+using CftRuntime.Tensors;
 
 namespace CftRuntime.Inference;
 
@@ -17,7 +19,9 @@ namespace CftRuntime.Inference;
 /// <param name="Model">Name of the model that made it.</param>
 /// <param name="Std">The ensemble's standard deviation in <paramref name="Unit"/>: the model's uncertainty (null for a single-network model).</param>
 /// <param name="DomainNote">Why the structure is outside the model's domain (<see cref="ModelDomain.Check"/>), e.g. "7 atoms per primitive cell; trained on 5"; null when in domain.</param>
-public sealed record Prediction(string Property, double Value, string Unit, string Model, double? Std = null, string? DomainNote = null)
+/// <param name="Tensor">For a tensor model: the symmetry-exact tensor in the input's frame, its std and derived scalars;
+/// <paramref name="Value"/> is then its <see cref="TensorPrediction.PrimaryScalar"/>.</param>
+public sealed record Prediction(string Property, double Value, string Unit, string Model, double? Std = null, string? DomainNote = null, TensorPrediction? Tensor = null)
 {
     /// <summary>False when the structure is outside the model's domain: the value is an extrapolation the model cannot vouch for (<see cref="DomainNote"/> says why).</summary>
     public bool InDomain => DomainNote is null;
@@ -252,6 +256,16 @@ public sealed class CftPredictor : IDisposable
             for (int j = 0; j < chunk.Length; j++)
             {
                 int k = chunk[j];
+                if (model.Tensor is { } kind)
+                {
+                    var tensor = TensorOf(model, kind, results[w], j, structures[k], prepared[ok[k]]!.Frame);
+                    var (primary, primaryStd) = tensor.Derived[TensorPrediction.PrimaryScalar(kind)];
+                    if (!double.IsFinite(primary) || tensor.Value.Cast<double>().Any(v => !double.IsFinite(v)))
+                        nonFinite[k] ??= $"model {model.Name} gave a non-finite {model.Property} tensor: the structure is outside what the model can represent (check the cell and coordinates)";
+                    else
+                        values[k].Add(new Prediction(model.Property, primary, model.Unit, model.Name, primaryStd, model.Domain.Check(structures[k], results[w].Novelty?[j]), tensor));
+                    continue;
+                }
                 float value = results[w].Prediction[j];
                 double? std = results[w].Std is { } sd ? sd[j] : null;
                 double? novelty = results[w].Novelty is { } nv ? nv[j] : null;
@@ -286,6 +300,16 @@ public sealed class CftPredictor : IDisposable
     }
 
     private static long Square(int n) => (long)n * n;
+
+    /// <summary>Structure <paramref name="j"/>'s tensor from a tensor model's batch output: every member projected onto the basis of
+    /// the structure's setting (P1's, i.e. no constraint, for a structure kept in a custom setting), turned into the input's frame.</summary>
+    private static TensorPrediction TensorOf(CftModel model, TensorKind kind, ModelOutput output, int j, Crystal structure, FrameRotation frame)
+    {
+        var basis = PropertyTensorBasis.ForModelFrame(structure.Symmetry.Setting ?? SpaceGroups.Standard(1), kind);
+        var (rows, columns) = PropertyTensorBasis.ShapeOf(kind);
+        int size = output.Members * rows * columns;
+        return TensorPrediction.FromMembers(basis, output.TensorMembers.AsSpan(j * size, size), output.Members, frame);
+    }
 
     /// <summary>
     /// Splits indices sorted by size into batches of at most <paramref name="batchSize"/> whose largest structure

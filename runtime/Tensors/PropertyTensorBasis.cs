@@ -74,6 +74,26 @@ public sealed class PropertyTensorBasis
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>Independent components of the kind before symmetry: 6 (symmetric 3×3), 21 (symmetric 6×6), 18 (3×6).</summary>
+    public static int FreeComponents(TensorKind kind) => kind switch
+    {
+        TensorKind.Dielectric => 6,
+        TensorKind.Elastic => 21,
+        TensorKind.Piezoelectric => 18,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int Setting, TensorKind Kind), PropertyTensorBasis> ModelFrameCache = new();
+
+    /// <summary>
+    /// The basis in the model frame of a structure in <paramref name="setting"/> (its cell with a along x and b in the
+    /// xy plane). For a catalogue setting that frame's point group does not depend on the cell's lengths and angles (they
+    /// only obey the setting's metric conditions), so the basis is built once per setting, on
+    /// <see cref="RepresentativeLattice"/>, and cached.
+    /// </summary>
+    public static PropertyTensorBasis ForModelFrame(SpaceGroupSetting setting, TensorKind kind) =>
+        ModelFrameCache.GetOrAdd((setting.Index, kind), _ => Build(setting, kind));
+
     /// <summary>Parses <c>dielectric</c>, <c>elastic</c> or <c>piezoelectric</c> (case-insensitive).</summary>
     public static bool TryParseKind(string? text, out TensorKind kind)
     {
@@ -139,9 +159,30 @@ public sealed class PropertyTensorBasis
                 v[i] /= after;
                 if (Math.Abs(v[i]) < 1e-14) v[i] = 0;
             }
+            SnapEqualMagnitudes(v);
             basis.Add(v);
         }
         return new PropertyTensorBasis(setting, kind, lattice, basis.ToArray());
+    }
+
+    /// <summary>
+    /// Entries whose magnitudes agree to 1e-12 get exactly one magnitude (their mean), so that components the group makes
+    /// equal (ε_xx = ε_yy = ε_zz of a cubic crystal, C11 = C22 of a tetragonal one) come out bit-for-bit equal: the
+    /// Reynolds average sums the same terms in different orders and leaves them a few ulps apart.
+    /// </summary>
+    private static void SnapEqualMagnitudes(double[] v)
+    {
+        var order = Enumerable.Range(0, v.Length).Where(i => v[i] != 0).OrderBy(i => Math.Abs(v[i])).ToArray();
+        for (int start = 0; start < order.Length;)
+        {
+            int end = start + 1;
+            while (end < order.Length && Math.Abs(v[order[end]]) - Math.Abs(v[order[start]]) < 1e-12) end++;
+            double mean = 0;
+            for (int k = start; k < end; k++) mean += Math.Abs(v[order[k]]);
+            mean /= end - start;
+            for (int k = start; k < end; k++) v[order[k]] = Math.CopySign(mean, v[order[k]]);
+            start = end;
+        }
     }
 
     /// <summary>Basis tensor <paramref name="m"/> in matrix form (see <see cref="Shape"/>).</summary>
@@ -319,7 +360,7 @@ public sealed class PropertyTensorBasis
     };
 
     /// <summary>Matrix form (3×3, Voigt 6×6, 3×6) of a full tensor that has the kind's index symmetry.</summary>
-    private static double[,] ToMatrix(TensorKind kind, double[] full)
+    internal static double[,] ToMatrix(TensorKind kind, double[] full)
     {
         var (rows, columns) = ShapeOf(kind);
         var m = new double[rows, columns];
@@ -329,7 +370,7 @@ public sealed class PropertyTensorBasis
     }
 
     /// <summary>The full tensor of a matrix form (every index permutation of the kind filled in).</summary>
-    private static double[] ToFull(TensorKind kind, double[,] matrix)
+    internal static double[] ToFull(TensorKind kind, double[,] matrix)
     {
         var (rows, columns) = ShapeOf(kind);
         if (matrix.GetLength(0) != rows || matrix.GetLength(1) != columns)
@@ -350,7 +391,7 @@ public sealed class PropertyTensorBasis
         return full;
     }
 
-    private static int Pow3(int n) => n switch { 2 => 9, 3 => 27, 4 => 81, _ => throw new ArgumentOutOfRangeException(nameof(n)) };
+    internal static int Pow3(int n) => n switch { 2 => 9, 3 => 27, 4 => 81, _ => throw new ArgumentOutOfRangeException(nameof(n)) };
 
     private static void Digits(int number, int[] digits)
     {

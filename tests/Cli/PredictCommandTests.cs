@@ -19,7 +19,7 @@ public class PredictCommandTests
         var (code, output, error) = CliRunner.Run("predict", Path.Combine(Examples, "cmr_perovskites_sample.csv"), "--format", "csv");
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("id,property,value,std,unit,spacegroup,setting,target,model,in_domain,domain_note", lines[0]);
+        Assert.Equal("id,property,value,std,unit,spacegroup,setting,target,model,in_domain,domain_note,tensor", lines[0]);
         // The CMR models, and the models of every chemistry (moduli) whose elements cover them too.
         var all = lines.Skip(1).Select(l => l.Split(',')).ToList();
         Assert.Contains(all, r => r[1] == "K_Voigt");
