@@ -7,6 +7,7 @@ using CftRuntime.Crystals;
 using CftRuntime.Errors;
 using CftRuntime.Features;
 using CftRuntime.Inference;
+using CftRuntime.Tensors;
 using CftRuntime.Symmetry;
 using CftRuntime.Tables;
 
@@ -507,6 +508,35 @@ public static unsafe class Exports
         Guard(() => Predict(handle, nStructures, lattices, siteCounts, atomicNumbers, positions, spaceGroups, values, std, inDomain));
 
     /// <summary>
+    /// <c>int cft_model_tensor(const cft_model *model, int32_t *rows, int32_t *columns)</c>: the matrix shape of a tensor
+    /// model's prediction (3×3 dielectric, 6×6 elastic, 3×6 piezoelectric); 0×0 for a scalar model.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_model_tensor")]
+    public static int CftModelTensor(IntPtr handle, int* rows, int* columns) => Guard(() =>
+    {
+        if (rows == null || columns == null) return Fail(ErrorArgument, "rows and columns must not be NULL");
+        if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not an open model");
+        (*rows, *columns) = m.Predictor.Models[0].Tensor is { } kind ? PropertyTensorBasis.ShapeOf(kind) : (0, 0);
+        return Ok;
+    });
+
+    /// <summary>
+    /// <c>int cft_predict_tensor(const cft_model *model, int32_t n_structures, const double *lattices, const int32_t *site_counts,
+    /// const int32_t *atomic_numbers, const double *positions, const int32_t *space_groups, double *tensors, double *std,
+    /// int32_t *in_domain)</c>: a tensor model's predictions, structure s's rows×columns matrix (cft_model_tensor) row-major at
+    /// tensors[s·rows·columns], in the Cartesian frame of the lattice vectors as passed; std (same layout) and in_domain may be NULL.
+    /// </summary>
+    [UnmanagedCallersOnly(EntryPoint = "cft_predict_tensor")]
+    public static int CftPredictTensor(IntPtr handle, int nStructures, double* lattices, int* siteCounts, int* atomicNumbers, double* positions, int* spaceGroups, double* tensors, double* std, int* inDomain) =>
+        Guard(() =>
+        {
+            if (tensors == null) return Fail(ErrorArgument, "tensors must not be NULL");
+            if (Models.TryGetValue((long)handle, out var m) && m.Predictor.Models[0].Tensor is null)
+                return Fail(ErrorArgument, $"{m.Predictor.Models[0].Name} predicts a scalar ({m.Property}); use cft_predict or cft_predict_ex");
+            return Predict(handle, nStructures, lattices, siteCounts, atomicNumbers, positions, spaceGroups, null, null, inDomain, tensors, std);
+        });
+
+    /// <summary>
     /// <c>const char *cft_domain_note(int32_t structure)</c>: why structure <c>structure</c> of the calling thread's last
     /// successful cft_predict/cft_predict_ex is outside the model's domain; "" when inside, or when there is no such structure.
     /// Valid until the thread's next cft_predict/cft_predict_ex.
@@ -538,12 +568,13 @@ public static unsafe class Exports
         return Fail(code, $"structure {s}: {message}");
     }
 
-    private static int Predict(IntPtr handle, int nStructures, double* lattices, int* siteCounts, int* atomicNumbers, double* positions, int* spaceGroups, double* values, double* std, int* inDomain)
+    private static int Predict(IntPtr handle, int nStructures, double* lattices, int* siteCounts, int* atomicNumbers, double* positions, int* spaceGroups, double* values, double* std, int* inDomain,
+        double* tensors = null, double* tensorStd = null)
     {
         t_failedStructurePlusOne = 0;
         if (!Models.TryGetValue((long)handle, out var m)) return Fail(ErrorArgument, $"model handle {handle} is not an open model");
         if (nStructures <= 0) return Fail(ErrorArgument, $"n_structures must be positive, got {nStructures}");
-        if (lattices == null || siteCounts == null || values == null) return Fail(ErrorArgument, "lattices, site_counts and values must not be NULL");
+        if (lattices == null || siteCounts == null || (values == null && tensors == null)) return Fail(ErrorArgument, "lattices, site_counts and values must not be NULL");
         var crystals = new Crystal[nStructures];
         long offset = 0;
         for (int s = 0; s < nStructures; s++)
@@ -567,8 +598,19 @@ public static unsafe class Exports
         for (int s = 0; s < nStructures; s++)
         {
             var p = results[s].Predictions[0];
-            values[s] = p.Value;
+            if (values != null) values[s] = p.Value;
             if (std != null) std[s] = p.Std ?? double.NaN;
+            if (tensors != null && p.Tensor is { } tensor)
+            {
+                int rows = tensor.Value.GetLength(0), columns = tensor.Value.GetLength(1);
+                for (int r = 0; r < rows; r++)
+                    for (int c = 0; c < columns; c++)
+                    {
+                        long at = ((long)s * rows + r) * columns + c;
+                        tensors[at] = tensor.Value[r, c];
+                        if (tensorStd != null) tensorStd[at] = tensor.Std[r, c];
+                    }
+            }
             if (inDomain != null) inDomain[s] = p.InDomain ? 1 : 0;
             if (p.DomainNote is { } note) t_notes[s] = Marshal.StringToCoTaskMemUTF8(note);
         }

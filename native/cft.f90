@@ -6,6 +6,7 @@ module cft
   public :: cft_feature_count, cft_group_find, cft_featurize, cft_version_string, cft_last_error_string
   public :: cft_model_open, cft_model_open_default, cft_model_close, cft_model_info, cft_predict
   public :: cft_predict_ex, cft_domain_note_string, cft_failed_structure
+  public :: cft_model_tensor, cft_predict_tensor
   public :: cft_basis_size, cft_basis_table, cft_basis_evaluate
   integer(c_int), parameter, public :: CFT_OK = 0, CFT_ERROR_ARGUMENT = 1, CFT_ERROR_UNKNOWN_GROUP = 2, &
        CFT_ERROR_BUFFER_TOO_SMALL = 3, CFT_ERROR_SYMMETRY = 4, CFT_ERROR_INTERNAL = 5, CFT_ERROR_MODEL = 6
@@ -106,6 +107,27 @@ module cft
        real(c_double), dimension(*), intent(out) :: values, std
        integer(c_int32_t), dimension(*), intent(out) :: in_domain
      end function cft_predict_ex
+
+     ! Matrix shape of a tensor model's prediction (3x3, 6x6 Voigt, 3x6); 0x0 for a scalar model.
+     integer(c_int) function cft_model_tensor(model, rows, columns) bind(c, name="cft_model_tensor")
+       import :: c_int, c_int32_t, c_ptr
+       type(c_ptr), value :: model
+       integer(c_int32_t), intent(out) :: rows, columns
+     end function cft_model_tensor
+
+     ! A tensor model's predictions: structure s's rows x columns matrix, row-major (C order), at
+     ! tensors(s*rows*columns+1 ..), in the Cartesian frame of its lattice vectors as passed, exactly obeying its point
+     ! group; std the same layout, in_domain(n) as cft_predict_ex.
+     integer(c_int) function cft_predict_tensor(model, n_structures, lattices, site_counts, atomic_numbers, positions, &
+          space_groups, tensors, std, in_domain) bind(c, name="cft_predict_tensor")
+       import :: c_int, c_int32_t, c_double, c_ptr
+       type(c_ptr), value :: model
+       integer(c_int32_t), value :: n_structures
+       real(c_double), dimension(*), intent(in) :: lattices, positions
+       integer(c_int32_t), dimension(*), intent(in) :: site_counts, atomic_numbers, space_groups
+       real(c_double), dimension(*), intent(out) :: tensors, std
+       integer(c_int32_t), dimension(*), intent(out) :: in_domain
+     end function cft_predict_tensor
 
      !> Index (0-based) of the structure that made this thread's last cft_predict/cft_predict_ex fail; -1 otherwise.
      integer(c_int32_t) function cft_failed_structure() bind(c, name="cft_failed_structure")

@@ -158,8 +158,8 @@ SPHERE = fibonacci_sphere()
 
 
 def store_fp16(proto, minimum=256):
-    """Float initializers of at least `minimum` values stored as fp16, each read through a Cast to fp32 (the graph
-    computes in fp32 as before; the weights were rounded to fp16 before any metric was measured)."""
+    """Float initializers of at least `minimum` values that fp16 holds exactly stored as fp16, each read through a Cast to
+    fp32 (the graph computes in fp32 as before; the weights were rounded to fp16 before any metric was measured)."""
     import onnx
     from onnx import helper, numpy_helper
     graph = proto.graph
@@ -168,7 +168,9 @@ def store_fp16(proto, minimum=256):
         if init.data_type != onnx.TensorProto.FLOAT:
             continue
         array = numpy_helper.to_array(init)
-        if array.size < minimum:
+        # Only values fp16 holds exactly (the rounded weights); constants computed from them (the novelty bank, folded
+        # products) stay fp32, so the graph computes what PyTorch computed.
+        if array.size < minimum or not np.array_equal(array.astype(np.float16).astype(np.float32), array):
             continue
         name = init.name
         half = numpy_helper.from_array(array.astype(np.float16), name + "_fp16")
@@ -193,14 +195,15 @@ def parse_args(argv=None):
     p.add_argument("--patience", type=int, default=40)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--d", type=int, default=64)
+    p.add_argument("--d", type=int, default=48)
     p.add_argument("--heads", type=int, default=4)
     p.add_argument("--blocks", type=int, default=2)
-    p.add_argument("--ff", type=int, default=192)
+    p.add_argument("--ff", type=int, default=144)
     p.add_argument("--dropout", type=float, default=0.0)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--max-deviation", type=float, default=0.10,
                    help="targets farther than this (relative) from their structure's allowed subspace are left out of every split (wrong frame or symmetry; counted in the metrics)")
+    p.add_argument("--bank", type=int, default=512, help="training embeddings kept for the novelty score")
     p.add_argument("--metrics-only", action="store_true")
     p.add_argument("--fp16", action=argparse.BooleanOptionalAction, default=True, help="weights rounded to and stored as fp16 (Cast to fp32 in the graph)")
     p.add_argument("--description", default="")
@@ -292,12 +295,12 @@ def main(argv=None):
         if args.fp16:
             # Stored as fp16 in the ONNX file (half the size); rounded here so that every metric is the shipped model's.
             with torch.no_grad():
-                for prm in model.parameters():
-                    prm.copy_(prm.half().float())
+                for tensor in list(model.parameters()) + [b for b in model.buffers() if b.is_floating_point()]:
+                    tensor.copy_(tensor.half().float())
         members.append(model)
 
     with torch.no_grad():
-        bank_idx = split["train"]
+        bank_idx = sorted(np.random.default_rng(args.seed).choice(split["train"], size=min(args.bank, len(split["train"])), replace=False).tolist())
         bank = torch.cat([members[0].embed(*data.batch(bank_idx[lo:lo + 128], False, radial > 0)) for lo in range(0, len(bank_idx), 128)])
     ensemble = TensorEnsemble(members, bank).eval()
 
@@ -393,11 +396,13 @@ def main(argv=None):
     batch = data.batch(vec_idx, False, radial > 0)
     with torch.no_grad():
         t, nov = ensemble(*batch)
-    vectors = {"ids": [data.ids[i] for i in vec_idx], "inputs": {n: b.numpy().tolist() for n, b in zip(names_in, batch)},
-               "tensor_members": t.numpy().tolist(), "novelty": nov.numpy().tolist(),
-               "prediction": ensemble_predict(vec_idx)[0].tolist()}
+    vectors = {"ids": [data.ids[i] for i in vec_idx],
+               "inputs": {n: {"shape": list(b.shape), "data": [float(v) if b.dtype.is_floating_point else int(v) for v in b.reshape(-1).tolist()]}
+                          for n, b in zip(names_in, batch)},
+               "tensor_members": {"shape": list(t.shape), "data": [float(v) for v in t.reshape(-1).tolist()]},
+               "novelty": [float(v) for v in nov]}
     with open(stem + ".testvectors.json", "w") as f:
-        json.dump(vectors, f)
+        json.dump(vectors, f, separators=(",", ":"))
     print(f"cft_tensor_train: wrote {args.out} ({os.path.getsize(args.out) / 1e6:.1f} MB)", flush=True)
 
 

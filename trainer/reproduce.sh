@@ -5,6 +5,7 @@
 #   bash trainer/reproduce.sh            (two runs at a time; finished runs are skipped)
 #   bash trainer/reproduce.sh shipped    (only the shipped ensembles: their trainings took 68 minutes on 2 cores on 2026-12-02)
 #   bash trainer/reproduce.sh cv [NAME…] (only the 5-fold cross-validation, README "Cross-validation"; all models, or those named)
+#   bash trainer/reproduce.sh tensor     (only the tensor models, docs/tensors.md: about 20 minutes on 2 cores)
 # The ablation part took about 2 hours on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,30 @@ cv() { # name data target unit [options...]   -> runs/cv/<name>.fold<k>.metrics.
   mkdir -p "$runs/cv"
   for k in 0 1 2 3 4; do train "cv/$name.fold$k" "$@" --members 1 --folds 5 --fold $k --metrics-only; done
 }
+# Tensor models (docs/tensors.md): CIFs and targets in each tensor's frame, features with the tensor basis and frame
+# rotation, then per target the symmetric-head ensemble (shipped) and the free-head comparison (metrics only).
+if [ "${1:-}" = tensor ]; then
+  /usr/bin/python3 trainer/tensor_data.py --shared $S --out "$data"
+  for d in dielectric:dielectric piezoelectric:piezoelectric mp_elastic:elastic; do
+    [ -f "$data/${d%%:*}-tensors.npz" ] || $cft featurize "$data/${d%%:*}-tensors.csv" --out "$data/${d%%:*}-tensors.npz" -j 2 --tensor-basis "${d##*:}"
+  done
+  mkdir -p "$runs/tensor" trainer/results/tensor
+  tensor() { # dataset target unit head [measure: metrics only, not shipped]
+    local name=$1-$2; [ "$4" = free ] && name=$name.free
+    local out=models/$1-$2.onnx extra=()
+    if [ "$4" = free ] || [ "${5:-}" = measure ]; then out=$runs/tensor/$name.onnx; extra=(--metrics-only); fi
+    /usr/bin/python3 trainer/cft_tensor_train.py --data "$data/$1-tensors.npz" --targets "$data/$1-tensors.json" --target "$2" --unit "$3" \
+      --head "$4" --out "$out" "${extra[@]}" --description "$1/data.csv (../shared/data), tensors in the model frame" > "$runs/tensor/$name.log" 2>&1
+    mv "${out%.onnx}.metrics.json" "trainer/results/tensor/$name.metrics.json"
+  }
+  ( tensor dielectric e_electronic "" constrained; tensor piezoelectric piezoelectric_tensor "C/m²" constrained
+    tensor dielectric e_electronic "" free; tensor piezoelectric piezoelectric_tensor "C/m²" free ) &
+  ( tensor mp_elastic elastic_tensor GPa constrained; tensor dielectric e_total "" constrained measure
+    tensor mp_elastic elastic_tensor GPa free; tensor dielectric e_total "" free ) &
+  wait
+  /usr/bin/python3 trainer/report.py trainer/results tensor
+  exit 0
+fi
 if [ "${1:-}" = cv ]; then
   CV_ONLY=("${@:2}")
   (

@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using CftRuntime.Crystals;
 using CftRuntime.Inference;
+using CftRuntime.Tensors;
 using CftRuntime.Io;
 
 namespace CftRuntime.Cli.Commands;
@@ -39,6 +40,7 @@ public static class ModelsCommand
                         JsonContracts.WriteModel(w, model.Path, model.Metadata);
                         w.WriteBoolean("fourier_features", model.UsesFourierFeatures);
                         w.WriteBoolean("pair_features", model.Pairs is not null);
+                        if (model.Tensor is { } tensorKind) w.WriteString("tensor", tensorKind.ToString().ToLowerInvariant());
                     }));
                     continue;
                 }
@@ -54,6 +56,8 @@ public static class ModelsCommand
                     using var doc = JsonDocument.Parse(metrics);
                     if (doc.RootElement.TryGetProperty("test", out var test) && test.TryGetProperty("mae", out var mae))
                         stdout.WriteLine(FormattableString.Invariant($"  test:     MAE {mae.GetDouble():G4} {model.Unit} over {test.GetProperty("count").GetInt32()} structures (training-mean baseline {doc.RootElement.GetProperty("baseline_train_mean_mae").GetDouble():G4})"));
+                    if (model.Tensor is { } kind && doc.RootElement.TryGetProperty("test_component_mae", out var component))
+                        stdout.WriteLine(FormattableString.Invariant($"  tensor:   {kind.ToString().ToLowerInvariant()} {PropertyTensorBasis.ShapeOf(kind).Rows}×{PropertyTensorBasis.ShapeOf(kind).Columns}, exactly symmetric under the point group; test MAE per component {component.GetDouble():G4} {model.Unit} (train-mean tensor {doc.RootElement.GetProperty("train_mean_component_mae").GetDouble():G4}); value column = {TensorPrediction.PrimaryScalar(kind)}"));
                     if (doc.RootElement.TryGetProperty("member_test_mae", out var member) && member.ValueKind == JsonValueKind.Object
                         && model.Metadata.TryGetValue("cft.architecture", out var architecture))
                     {

@@ -123,7 +123,21 @@ int cft_predict_ex(const cft_model *model, int32_t n_structures, const double *l
                    const int32_t *atomic_numbers, const double *positions, const int32_t *space_groups, double *values,
                    double *std, int32_t *in_domain);
 
-/* Why structure s of the calling thread's last successful cft_predict or cft_predict_ex lies outside the model's
+/* The matrix shape of a tensor model's prediction: 3×3 (dielectric), 6×6 (elastic, Voigt C_IJ = C_ijkl) or 3×6
+ * (piezoelectric, e_iJ = e_ijk); 0×0 for a scalar model. */
+int cft_model_tensor(const cft_model *model, int32_t *rows, int32_t *columns);
+
+/* A tensor model's predictions (cft_model_tensor gives rows × columns). Inputs as cft_predict. Structure s's tensor is
+ * tensors[s*rows*columns ..] row-major, in the Cartesian frame of its lattice vectors as passed, and exactly obeys the
+ * structure's point group (Neumann's principle: e.g. exactly isotropic for a cubic dielectric tensor, exactly 0 for a
+ * centrosymmetric piezoelectric one). std (same layout: the ensemble members' standard deviation per entry) and
+ * in_domain may be NULL. cft_predict and cft_predict_ex on a tensor model give its main derived scalar (dielectric:
+ * mean eigenvalue; elastic: K_Voigt; piezoelectric: the largest longitudinal coefficient). */
+int cft_predict_tensor(const cft_model *model, int32_t n_structures, const double *lattices, const int32_t *site_counts,
+                       const int32_t *atomic_numbers, const double *positions, const int32_t *space_groups, double *tensors,
+                       double *std, int32_t *in_domain);
+
+/* Why structure s of the calling thread's last successful cft_predict, cft_predict_ex or cft_predict_tensor lies outside the model's
  * domain, e.g. "2 atoms per primitive cell; trained on 5"; "" when inside (or no such structure). The string lives
  * until the thread's next cft_predict or cft_predict_ex. */
 const char *cft_domain_note(int32_t s);

@@ -22,7 +22,7 @@ from ._version import __version__
 
 __all__ = [
     "__version__", "Structure", "read", "from_ase", "from_pymatgen", "symmetry", "Symmetry", "SymmetrySite",
-    "featurize", "Features", "models", "ModelInfo", "Model", "Prediction", "basis", "Basis", "evaluate_basis",
+    "featurize", "Features", "models", "ModelInfo", "Model", "Prediction", "TensorPrediction", "basis", "Basis", "evaluate_basis",
     "predict_atoms", "predict_pymatgen", "library_version",
     "CftError", "ArgumentError", "UnknownGroupError", "BufferTooSmallError", "SymmetryError", "InternalError", "ModelError",
     "STATUS_CODES",
@@ -268,6 +268,24 @@ class Prediction:
         return len(self.values)
 
 
+@dataclass(frozen=True)
+class TensorPrediction:
+    """A tensor model's predictions for n structures: tensors [n, rows, columns] (3×3 dielectric; 6×6 Voigt elastic,
+    C_IJ = C_ijkl; 3×6 piezoelectric, e_iJ = e_ijk) in each structure's own Cartesian frame (its lattice rows as
+    given, e.g. ase.Atoms.cell), exactly obeying its point group; std the ensemble spread per entry."""
+    tensors: np.ndarray    # float64 [n, rows, columns]
+    std: np.ndarray        # float64 [n, rows, columns]
+    in_domain: np.ndarray  # bool [n]
+    notes: list            # str [n]
+    property: str
+    unit: str
+    model: str
+    ids: list
+
+    def __len__(self):
+        return len(self.tensors)
+
+
 class Model:
     """A trained model: Model() is the default shipped model, Model("name") a shipped one, Model("path.onnx") a file.
 
@@ -296,11 +314,63 @@ class Model:
         # A closed model passes its old handle on: the library answers CFT_ERROR_ARGUMENT ("not an open model").
         return ctypes.c_void_p(self._handle if self._handle is not None else self._closed_handle)
 
+    @property
+    def tensor_shape(self):
+        """(rows, columns) of a tensor model's prediction (see predict_tensor), None for a scalar model."""
+        rows, columns = ctypes.c_int32(), ctypes.c_int32()
+        _native.call("cft_model_tensor", self._current_handle(), ctypes.byref(rows), ctypes.byref(columns))
+        return (rows.value, columns.value) if rows.value else None
+
+    def predict_tensor(self, structures, space_groups=None):
+        """A tensor model's predictions (TensorPrediction) for one structure or a list; arguments as predict()."""
+        shape = self.tensor_shape
+        if shape is None:
+            raise ArgumentError(f"{self.info.name} predicts a scalar ({self.info.property}); use predict()")
+        ss, _arrays, args = self._inputs(structures, space_groups)
+        n = len(ss)
+        tensors = np.empty((n,) + shape, dtype=np.float64)
+        std = np.empty((n,) + shape, dtype=np.float64)
+        in_domain = np.empty(n, dtype=np.int32)
+        lib = _native.lib()
+        status = lib.cft_predict_tensor(self._current_handle(), n, *args, _native.pointer(tensors, ctypes.c_double),
+                                        _native.pointer(std, ctypes.c_double), _native.pointer(in_domain, ctypes.c_int32))
+        self._check(status, ss)
+        notes = [lib.cft_domain_note(i).decode("utf-8", "replace") for i in range(n)]
+        return TensorPrediction(tensors, std, in_domain.astype(bool), notes, self.info.property, self.info.unit, self.info.name, [s.id for s in ss])
+
+    def _inputs(self, structures, space_groups):
+        ss = _as_structures(structures)
+        n = len(ss)
+        counts = np.array([len(s) for s in ss], dtype=np.int32)
+        lattices = np.ascontiguousarray(np.stack([s.lattice for s in ss]).reshape(n, 9))
+        numbers = np.ascontiguousarray(np.concatenate([s.numbers for s in ss]))
+        positions = np.ascontiguousarray(np.concatenate([s.positions for s in ss]))
+        groups = None
+        if space_groups is not None:
+            groups = np.ascontiguousarray(space_groups, dtype=np.int32)
+            if groups.shape != (n,):
+                raise ArgumentError(f"space_groups must hold one group per structure ({n}), got shape {groups.shape}")
+        # The arrays themselves are returned too: the caller holds them while the library reads them.
+        return ss, (lattices, counts, numbers, positions, groups), (_native.pointer(lattices, ctypes.c_double), _native.pointer(counts, ctypes.c_int32),
+                    _native.pointer(numbers, ctypes.c_int32), _native.pointer(positions, ctypes.c_double),
+                    _native.pointer(groups, ctypes.c_int32))
+
+    def _check(self, status, ss):
+        if status != 0:
+            n = len(ss)
+            message = _native.last_error()
+            failed = _native.lib().cft_failed_structure()
+            from ._errors import raise_for_status
+            raise_for_status(status, message, structure=failed if 0 <= failed < n else None,
+                             id=ss[failed].id if 0 <= failed < n else None)
+
     def predict(self, structures, space_groups=None):
         """Predictions for one structure or a list (Structure, ase.Atoms or pymatgen Structure).
 
         space_groups (optional, one per structure): 0 = detect (default); N = the structure's atoms are the unique
-        sites in the ITA standard setting of N."""
+        sites in the ITA standard setting of N. For a tensor model the values are its main derived scalar
+        (dielectric: mean eigenvalue; elastic: K_Voigt; piezoelectric: largest longitudinal coefficient); predict_tensor
+        gives the tensors."""
         ss = _as_structures(structures)
         n = len(ss)
         counts = np.array([len(s) for s in ss], dtype=np.int32)

@@ -36,6 +36,8 @@ _SIGNATURES = {
     "cft_model_close": [ctypes.c_void_p],
     "cft_model_metadata": [ctypes.c_void_p, c_char_pp],
     "cft_predict_ex": [ctypes.c_void_p, ctypes.c_int32, c_double_p, c_int32_p, c_int32_p, c_double_p, c_int32_p, c_double_p, c_double_p, c_int32_p],
+    "cft_predict_tensor": [ctypes.c_void_p, ctypes.c_int32, c_double_p, c_int32_p, c_int32_p, c_double_p, c_int32_p, c_double_p, c_double_p, c_int32_p],
+    "cft_model_tensor": [ctypes.c_void_p, c_int32_p, c_int32_p],
     "cft_domain_note": [ctypes.c_int32],
     "cft_failed_structure": [],
 }

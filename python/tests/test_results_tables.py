@@ -22,7 +22,8 @@ def cells(row):
 
 def test_shipped_and_calibration_tables_come_from_the_models():
     rows = doc_rows()
-    models = {m.name: m for m in cft.models()}
+    # The scalar ensembles (the tensor models have their own table in docs/tensors.md).
+    models = {m.name: m for m in cft.models() if "cft.tensor" not in m.metadata}
     assert len(models) == 7
     for name, info in models.items():
         metrics = dict(info.metrics, unit=info.unit)
@@ -57,3 +58,12 @@ def test_cross_validation_table_comes_from_the_committed_fold_metrics():
     start = text.index(report.CV_HEADER)
     assert text[start:].splitlines()[:len(expected)] == expected
     assert all(row.split("|")[6].strip() == "5" for row in expected[2:]), "every model of the table has its 5 folds"
+
+
+def test_tensor_table_comes_from_the_committed_metrics():
+    """docs/tensors.md's results table is report.py's rendering of trainer/results/tensor/*.metrics.json."""
+    text = open(os.path.join(REPO, "docs", "tensors.md"), encoding="utf-8").read()
+    expected = report.tensor_table(os.path.join(REPO, "trainer", "results", "tensor"))
+    assert len(expected) >= 5, "no committed tensor metrics"
+    start = text.index(report.TENSOR_HEADER)
+    assert text[start:].splitlines()[:len(expected)] == expected

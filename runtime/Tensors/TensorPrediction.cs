@@ -22,11 +22,11 @@ namespace CftRuntime.Tensors;
 public sealed record TensorPrediction(TensorKind Kind, double[,] Value, double[,] Std, double[,] ModelFrameValue, int Dimension,
     IReadOnlyDictionary<string, (double Value, double Std)> Derived)
 {
-    /// <summary>The scalar reported as the prediction's value: <c>poly</c>, <c>K_VRH</c> or <c>e_longitudinal_max</c>.</summary>
+    /// <summary>The scalar reported as the prediction's value: <c>poly</c>, <c>K_Voigt</c> (linear in C, defined for every prediction, unlike the Reuss bound) or <c>e_longitudinal_max</c>.</summary>
     public static string PrimaryScalar(TensorKind kind) => kind switch
     {
         TensorKind.Dielectric => "poly",
-        TensorKind.Elastic => "K_VRH",
+        TensorKind.Elastic => "K_Voigt",
         _ => "e_longitudinal_max",
     };
 

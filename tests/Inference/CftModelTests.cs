@@ -15,7 +15,7 @@ namespace CftRuntime.Tests.Inference;
 public class CftModelTests
 {
     [Theory]
-    [MemberData(nameof(ModelTestData.ShippedModels), MemberType = typeof(ModelTestData))]
+    [MemberData(nameof(ModelTestData.ShippedScalarModels), MemberType = typeof(ModelTestData))]
     public void Onnx_Runtime_reproduces_the_PyTorch_test_vectors(string name)
     {
         using var model = CftModel.Load(ModelTestData.ModelPath(name));
@@ -36,7 +36,7 @@ public class CftModelTests
     }
 
     [Theory]
-    [MemberData(nameof(ModelTestData.ShippedModels), MemberType = typeof(ModelTestData))]
+    [MemberData(nameof(ModelTestData.ShippedScalarModels), MemberType = typeof(ModelTestData))]
     public void Shipped_models_carry_their_metadata(string name)
     {
         using var model = CftModel.Load(ModelTestData.ModelPath(name));
@@ -114,7 +114,7 @@ public class CftModelTests
     [Fact]
     public void A_model_for_another_feature_layout_is_refused_with_the_field_named()
     {
-        string name = (string)ModelTestData.ShippedModels.First()[0];
+        string name = (string)ModelTestData.ShippedScalarModels.First()[0];
         var cases = new[]
         {
             (From: FeatureLayout.Default.Signature, To: FeatureLayout.Default.Signature.Replace("K=4", "K=3"), Field: "cft.layout"),
@@ -176,7 +176,7 @@ public class CftModelTests
     {
         // A ModelProto with the shipped model's metadata and a graph that is not one: Open accepts it (metadata
         // only); building the session reports the file.
-        string name = (string)ModelTestData.ShippedModels.First()[0];
+        string name = (string)ModelTestData.ShippedScalarModels.First()[0];
         var metadata = OnnxMetadata.Read(ModelTestData.ModelPath(name));
         var bytes = new List<byte> { 0x08, 0x08, 0x3A, 0x03, 0xFF, 0xFF, 0xFF };
         foreach (var (key, value) in metadata)

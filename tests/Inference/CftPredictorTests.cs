@@ -26,7 +26,7 @@ public class CftPredictorTests
     }
 
     [Theory]
-    [MemberData(nameof(ModelTestData.ShippedModels), MemberType = typeof(ModelTestData))]
+    [MemberData(nameof(ModelTestData.ShippedScalarModels), MemberType = typeof(ModelTestData))]
     public void Predictions_from_the_structures_match_PyTorch_on_the_exported_features(string name)
     {
         // The test vectors' structures, read again from the dataset CSV and taken through the whole C# path

@@ -18,6 +18,28 @@ public static class ModelTestData
 
     public static string ModelPath(string name) => Path.Combine(ModelDirectory, name + ".onnx");
 
+    /// <summary>The shipped scalar models (no <c>cft.tensor</c> metadata), as theory data.</summary>
+    public static IEnumerable<object[]> ShippedScalarModels => ShippedModels.Where(o => !OnnxMetadata.Read(ModelPath((string)o[0])).ContainsKey("cft.tensor"));
+
+    /// <summary>The shipped tensor models (trainer/cft_tensor_train.py), as theory data.</summary>
+    public static IEnumerable<object[]> ShippedTensorModels => ShippedModels.Where(o => OnnxMetadata.Read(ModelPath((string)o[0])).ContainsKey("cft.tensor"));
+
+    /// <summary>A tensor model's test vectors: the padded batch and PyTorch's unprojected member tensors [B, K, rows, columns].</summary>
+    public sealed record TensorVectors(string[] Ids, ModelInput Input, int[] Shape, float[] Members, float[] Novelty);
+
+    /// <summary>Reads trainer/cft_tensor_train.py's test vectors.</summary>
+    public static TensorVectors ReadTensorVectors(string path)
+    {
+        var scalar = ReadTestVectorsInputOnly(path, out var root);
+        using (root)
+        {
+            var members = root.RootElement.GetProperty("tensor_members");
+            return new TensorVectors(scalar.Ids, scalar.Input, members.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray(),
+                members.GetProperty("data").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray(),
+                root.RootElement.GetProperty("novelty").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray());
+        }
+    }
+
     /// <summary>The shared dataset files a shipped model was trained on (its name is <c>&lt;dataset&gt;-&lt;property&gt;</c>).</summary>
     public static string[] DatasetFiles(string name)
     {
@@ -33,6 +55,21 @@ public static class ModelTestData
 
     /// <summary>Test vectors written by trainer/cft_export.py: a padded batch and PyTorch's predictions.</summary>
     public sealed record TestVectors(string[] Ids, ModelInput Input, float[] Prediction, float[]? Std = null, float[]? Novelty = null);
+
+    private static (string[] Ids, ModelInput Input) ReadTestVectorsInputOnly(string path, out JsonDocument doc)
+    {
+        doc = JsonDocument.Parse(File.ReadAllText(path));
+        var root = doc.RootElement;
+        var inputs = root.GetProperty("inputs");
+        int[] Shape(string n) => inputs.GetProperty(n).GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
+        float[] Floats(string n) => inputs.GetProperty(n).GetProperty("data").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
+        var shape = Shape("features");
+        bool pairs = inputs.TryGetProperty("pair", out _);
+        var input = new ModelInput(shape[0], shape[1], shape[2], Floats("features"),
+            inputs.GetProperty("atomic_number").GetProperty("data").EnumerateArray().Select(e => e.GetInt64()).ToArray(),
+            Floats("weight"), Floats("lattice"), pairs ? Floats("pair") : null, pairs ? Shape("pair")[3] : 0);
+        return (root.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToArray(), input);
+    }
 
     public static TestVectors ReadTestVectors(string path)
     {

@@ -172,6 +172,20 @@ public class NativeAbiTests
             var pflines = pfoutput.Trim().Split('\n');
             Assert.Equal($"SrTiO3 {property}: every atom #, unique sites # {unit}", Numbers(pflines[0].Trim(), expected, expected));
             Assert.Equal("uncertainty #, in domain 1", Numbers(pflines[1].Trim(), managed.Std!.Value));
+
+            // Tensor models through cft_model_tensor/cft_predict_tensor (native/examples/tensor.c): exactly isotropic for
+            // cubic NaCl in the caller's frame, turned or not; exactly zero piezoelectricity for it; 6mm's e15 = e24 for ZnO.
+            string texe = Path.Combine(bin, "tensor_c");
+            var gccTensor = Run("gcc", $"-Wall -Wextra -Werror -o \"{texe}\" native/examples/tensor.c -Inative/include -L\"{dir}\" -lcft -lm -Wl,-rpath,\"{dir}\"", root);
+            Assert.True(gccTensor.Code == 0, gccTensor.Output);
+            var (tcode, toutput) = Run(texe, "", bin);
+            Assert.True(tcode == 0, toutput);
+            var tlines = toutput.Trim().Split('\n');
+            Assert.Matches(@"^NaCl dielectric 3x3: [0-9.]+, exactly isotropic: 1 \(a along x\) 1 \(turned frame\), same value: 1$", tlines[0]);
+            Assert.StartsWith("cft_predict on the tensor model: ", tlines[1]);
+            Assert.Equal("NaCl piezoelectric 3x6: nonzero entries 0", tlines[2]);
+            Assert.Matches(@"^ZnO piezoelectric: nonzero entries [1-9][0-9]*, e33 = -?[0-9.]+ C/m\^2, e15 = e24: 1$", tlines[3]);
+            Assert.Equal("scalar model: status 1", tlines[4]);
         }
         finally { Directory.Delete(dir, true); }
     }
