@@ -65,10 +65,10 @@ if [ "${1:-}" = tensor ]; then
       --head "$4" --out "$out" "${extra[@]}" --description "$1/data.csv (../shared/data), tensors in the model frame" > "$runs/tensor/$name.log" 2>&1
     mv "${out%.onnx}.metrics.json" "trainer/results/tensor/$name.metrics.json"
   }
-  ( tensor dielectric e_electronic "" constrained; tensor piezoelectric piezoelectric_tensor "C/m²" constrained
-    tensor dielectric e_electronic "" free; tensor piezoelectric piezoelectric_tensor "C/m²" free ) &
-  ( tensor mp_elastic elastic_tensor GPa constrained; tensor dielectric e_total "" constrained measure
-    tensor mp_elastic elastic_tensor GPa free; tensor dielectric e_total "" free ) &
+  ( tensor dielectric e_electronic "ε0" constrained; tensor piezoelectric piezoelectric_tensor "C/m²" constrained
+    tensor dielectric e_electronic "ε0" free; tensor piezoelectric piezoelectric_tensor "C/m²" free ) &
+  ( tensor mp_elastic elastic_tensor GPa constrained; tensor dielectric e_total "ε0" constrained measure
+    tensor mp_elastic elastic_tensor GPa free; tensor dielectric e_total "ε0" free ) &
   wait
   /usr/bin/python3 trainer/report.py trainer/results tensor
   exit 0

@@ -54,7 +54,7 @@ public static class ModelsCommand
                 if (model.Metadata.TryGetValue("cft.metrics", out var metrics))
                 {
                     using var doc = JsonDocument.Parse(metrics);
-                    if (doc.RootElement.TryGetProperty("test", out var test) && test.TryGetProperty("mae", out var mae))
+                    if (model.Tensor is null && doc.RootElement.TryGetProperty("test", out var test) && test.TryGetProperty("mae", out var mae))
                         stdout.WriteLine(FormattableString.Invariant($"  test:     MAE {mae.GetDouble():G4} {model.Unit} over {test.GetProperty("count").GetInt32()} structures (training-mean baseline {doc.RootElement.GetProperty("baseline_train_mean_mae").GetDouble():G4})"));
                     if (model.Tensor is { } kind && doc.RootElement.TryGetProperty("test_component_mae", out var component))
                         stdout.WriteLine(FormattableString.Invariant($"  tensor:   {kind.ToString().ToLowerInvariant()} {PropertyTensorBasis.ShapeOf(kind).Rows}×{PropertyTensorBasis.ShapeOf(kind).Columns}, exactly symmetric under the point group; test MAE per component {component.GetDouble():G4} {model.Unit} (train-mean tensor {doc.RootElement.GetProperty("train_mean_component_mae").GetDouble():G4}); value column = {TensorPrediction.PrimaryScalar(kind)}"));

@@ -188,7 +188,8 @@ public static class PredictCommand
                             _outside = true;
                             stderr.WriteLine($"cft: {record.Id}: {p.Model}: outside the model's domain: {p.DomainNote}");
                         }
-                        rows.Add([record.Id, p.Property, G(p.Value) + (p.InDomain ? "" : " *"), p.Std is double s ? G(s) : "", p.Unit, $"{result.SpaceGroup} {result.HermannMauguin}", result.Setting, target is double tt ? G(tt) : ""]);
+                        // A tensor model's value is one derived scalar of its tensor (json/csv carry the tensor): say which.
+                        rows.Add([record.Id, p.Tensor is { } shown ? $"{p.Property} ({Tensors.TensorPrediction.PrimaryScalar(shown.Kind)})" : p.Property, G(p.Value) + (p.InDomain ? "" : " *"), p.Std is double s ? G(s) : "", p.Unit, $"{result.SpaceGroup} {result.HermannMauguin}", result.Setting, target is double tt ? G(tt) : ""]);
                         break;
                 }
             }

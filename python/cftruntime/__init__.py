@@ -371,31 +371,15 @@ class Model:
         sites in the ITA standard setting of N. For a tensor model the values are its main derived scalar
         (dielectric: mean eigenvalue; elastic: K_Voigt; piezoelectric: largest longitudinal coefficient); predict_tensor
         gives the tensors."""
-        ss = _as_structures(structures)
+        ss, _arrays, args = self._inputs(structures, space_groups)
         n = len(ss)
-        counts = np.array([len(s) for s in ss], dtype=np.int32)
-        lattices = np.ascontiguousarray(np.stack([s.lattice for s in ss]).reshape(n, 9))
-        numbers = np.ascontiguousarray(np.concatenate([s.numbers for s in ss]))
-        positions = np.ascontiguousarray(np.concatenate([s.positions for s in ss]))
-        groups = None
-        if space_groups is not None:
-            groups = np.ascontiguousarray(space_groups, dtype=np.int32)
-            if groups.shape != (n,):
-                raise ArgumentError(f"space_groups must hold one group per structure ({n}), got shape {groups.shape}")
         values = np.empty(n, dtype=np.float64)
         std = np.empty(n, dtype=np.float64)
         in_domain = np.empty(n, dtype=np.int32)
         lib = _native.lib()
-        status = lib.cft_predict_ex(self._current_handle(), n, _native.pointer(lattices, ctypes.c_double), _native.pointer(counts, ctypes.c_int32),
-                                    _native.pointer(numbers, ctypes.c_int32), _native.pointer(positions, ctypes.c_double),
-                                    _native.pointer(groups, ctypes.c_int32), _native.pointer(values, ctypes.c_double),
+        status = lib.cft_predict_ex(self._current_handle(), n, *args, _native.pointer(values, ctypes.c_double),
                                     _native.pointer(std, ctypes.c_double), _native.pointer(in_domain, ctypes.c_int32))
-        if status != 0:
-            message = _native.last_error()
-            failed = lib.cft_failed_structure()
-            from ._errors import raise_for_status
-            raise_for_status(status, message, structure=failed if 0 <= failed < n else None,
-                             id=ss[failed].id if 0 <= failed < n else None)
+        self._check(status, ss)
         notes = [lib.cft_domain_note(i).decode("utf-8", "replace") for i in range(n)]
         return Prediction(values, std, in_domain.astype(bool), notes, self.info.property, self.info.unit, self.info.name, [s.id for s in ss])
 

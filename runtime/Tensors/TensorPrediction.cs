@@ -51,6 +51,7 @@ public sealed record TensorPrediction(TensorKind Kind, double[,] Value, double[,
                 for (int c = 0; c < columns; c++) m[r, c] = members[(k * rows + r) * columns + c];
             model[k] = basis.Dimension == 0 ? new double[rows, columns] : basis.Combine(basis.Coefficients(m));
             input[k] = Rotate(kind, model[k], back);
+            SnapRounding(input[k], model[k]);
         }
         var derived = new Dictionary<string, (double, double)>(StringComparer.Ordinal);
         var perMember = model.Select(m => DerivedScalars(kind, m)).ToArray();
@@ -103,6 +104,42 @@ public sealed record TensorPrediction(TensorKind Kind, double[,] Value, double[,
         if (kind == TensorKind.Dielectric)
             for (int i = 0; i < 3; i++) result[i, i] += iso;
         return result;
+    }
+
+    /// <summary>
+    /// Removes what turning the tensor added below 1e-12 of its largest entry: entries that small become exactly 0 and
+    /// entries whose magnitudes agree to that much get one magnitude, so that a frame rotation that is a symmetry of the
+    /// tensor's form (the normalizer image's 60° turn of a hexagonal cell, say) leaves zeros exactly zero and equal
+    /// components exactly equal. A float32 network resolves 1e-7 of the entries at best: nothing measurable is lost.
+    /// </summary>
+    private static void SnapRounding(double[,] turned, double[,] original)
+    {
+        double scale = 0;
+        foreach (double v in original) scale = Math.Max(scale, Math.Abs(v));
+        if (scale == 0) return;
+        double eps = 1e-12 * scale;
+        int rows = turned.GetLength(0), columns = turned.GetLength(1);
+        var order = new List<(int R, int C)>();
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < columns; c++)
+            {
+                if (Math.Abs(turned[r, c]) < eps) turned[r, c] = 0;
+                else order.Add((r, c));
+            }
+        order.Sort((a, b) => Math.Abs(turned[a.R, a.C]).CompareTo(Math.Abs(turned[b.R, b.C])));
+        for (int start = 0; start < order.Count;)
+        {
+            int end = start + 1;
+            while (end < order.Count && Math.Abs(turned[order[end].R, order[end].C]) - Math.Abs(turned[order[start].R, order[start].C]) < eps) end++;
+            if (end - start > 1)
+            {
+                double mean = 0;
+                for (int k = start; k < end; k++) mean += Math.Abs(turned[order[k].R, order[k].C]);
+                mean /= end - start;
+                for (int k = start; k < end; k++) turned[order[k].R, order[k].C] = Math.CopySign(mean, turned[order[k].R, order[k].C]);
+            }
+            start = end;
+        }
     }
 
     /// <summary>The derived scalars of one tensor in matrix form (see <see cref="Derived"/>).</summary>

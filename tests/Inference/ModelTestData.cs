@@ -73,19 +73,13 @@ public static class ModelTestData
 
     public static TestVectors ReadTestVectors(string path)
     {
-        using var doc = JsonDocument.Parse(File.ReadAllText(path));
-        var root = doc.RootElement;
-        var inputs = root.GetProperty("inputs");
-        int[] Shape(string n) => inputs.GetProperty(n).GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-        float[] Floats(string n) => inputs.GetProperty(n).GetProperty("data").EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
-        var shape = Shape("features");
-        bool pairs = inputs.TryGetProperty("pair", out _);
-        var input = new ModelInput(shape[0], shape[1], shape[2], Floats("features"),
-            inputs.GetProperty("atomic_number").GetProperty("data").EnumerateArray().Select(e => e.GetInt64()).ToArray(),
-            Floats("weight"), Floats("lattice"), pairs ? Floats("pair") : null, pairs ? Shape("pair")[3] : 0);
-        float[]? Output(string n) => root.TryGetProperty(n, out var o) ? o.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray() : null;
-        return new TestVectors(root.GetProperty("ids").EnumerateArray().Select(e => e.GetString()!).ToArray(), input,
-            Output("prediction")!, Output("std"), Output("novelty"));
+        var (ids, input) = ReadTestVectorsInputOnly(path, out var doc);
+        using (doc)
+        {
+            var root = doc.RootElement;
+            float[]? Output(string n) => root.TryGetProperty(n, out var o) ? o.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray() : null;
+            return new TestVectors(ids, input, Output("prediction")!, Output("std"), Output("novelty"));
+        }
     }
 
     /// <summary>|a − b| ≤ tolerance × max(1, |b|): float32 holds energies near −154 eV/atom to about 1.5e-5 absolute.</summary>

@@ -35,7 +35,7 @@ public class FrameRotationTests
     public void A_rotated_input_gets_the_same_cell_and_a_frame_rotation_that_undoes_the_turn(double ax, double ay, double az)
     {
         var input = Symmetry.SymmetryTestData.Read("monoclinic/POSCAR-013");
-        var turn = Rotation(ax, ay, az);
+        var turn = TensorTestData.Rotation(ax, ay, az);
         var rows = input.Lattice.ToArray();
         var turned = new double[9];
         for (int v = 0; v < 3; v++)
@@ -86,21 +86,5 @@ public class FrameRotationTests
                 return;
         }
         Assert.Fail($"{input.Id}: no common shift takes the rotated input atoms onto the prepared cell ({prepared.HermannMauguin})");
-    }
-
-    private static double[] Rotation(double ax, double ay, double az)
-    {
-        double[] X(double t) => [1, 0, 0, 0, Math.Cos(t), -Math.Sin(t), 0, Math.Sin(t), Math.Cos(t)];
-        double[] Y(double t) => [Math.Cos(t), 0, Math.Sin(t), 0, 1, 0, -Math.Sin(t), 0, Math.Cos(t)];
-        double[] Z(double t) => [Math.Cos(t), -Math.Sin(t), 0, Math.Sin(t), Math.Cos(t), 0, 0, 0, 1];
-        static double[] M(double[] a, double[] b)
-        {
-            var c = new double[9];
-            for (int i = 0; i < 3; i++)
-                for (int j = 0; j < 3; j++)
-                    for (int k = 0; k < 3; k++) c[3 * i + j] += a[3 * i + k] * b[3 * k + j];
-            return c;
-        }
-        return M(Z(az), M(Y(ay), X(ax)));
     }
 }

@@ -94,7 +94,7 @@ public class TensorModelTests
     public void A_turned_input_gets_the_turned_tensor(string name, string poscar)
     {
         var input = SymmetryTestData.Read(poscar);
-        var turn = FrameRotation.FromMatrix(RotationMatrix(0.7, -0.3, 1.9));
+        var turn = FrameRotation.FromMatrix(TensorTestData.Rotation(0.7, -0.3, 1.9));
         var rows = input.Lattice.ToArray();
         var turned = new double[9];
         for (int v = 0; v < 3; v++)
@@ -142,21 +142,5 @@ public class TensorModelTests
         var field = lines[1][(start + 1)..^1].Replace("\"\"", "\"");
         using var fromCsv = JsonDocument.Parse(field);
         Assert.Equal(1, fromCsv.RootElement.GetProperty("dimension").GetInt32());
-    }
-
-    private static double[] RotationMatrix(double ax, double ay, double az)
-    {
-        double[] X(double t) => [1, 0, 0, 0, Math.Cos(t), -Math.Sin(t), 0, Math.Sin(t), Math.Cos(t)];
-        double[] Y(double t) => [Math.Cos(t), 0, Math.Sin(t), 0, 1, 0, -Math.Sin(t), 0, Math.Cos(t)];
-        double[] Z(double t) => [Math.Cos(t), -Math.Sin(t), 0, Math.Sin(t), Math.Cos(t), 0, 0, 0, 1];
-        static double[] M(double[] a, double[] b)
-        {
-            var c = new double[9];
-            for (int i = 0; i < 3; i++)
-                for (int j = 0; j < 3; j++)
-                    for (int k = 0; k < 3; k++) c[3 * i + j] += a[3 * i + k] * b[3 * k + j];
-            return c;
-        }
-        return M(Z(az), M(Y(ay), X(ax)));
     }
 }

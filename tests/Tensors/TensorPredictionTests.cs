@@ -14,7 +14,7 @@ namespace CftRuntime.Tests.Tensors;
 /// </summary>
 public class TensorPredictionTests
 {
-    private static readonly FrameRotation Turn = FrameRotation.FromMatrix(Rotation(0.4, -1.2, 2.1));
+    private static readonly FrameRotation Turn = FrameRotation.FromMatrix(TensorTestData.Rotation(0.4, -1.2, 2.1));
 
     private static float[] RandomMembers(int members, TensorKind kind, int seed)
     {
@@ -103,21 +103,5 @@ public class TensorPredictionTests
         var e = new double[3, 6];
         e[2, 2] = 1.5;
         Assert.Equal(1.5, TensorPrediction.DerivedScalars(TensorKind.Piezoelectric, e)["e_longitudinal_max"], 3);
-    }
-
-    private static double[] Rotation(double ax, double ay, double az)
-    {
-        double[] X(double t) => [1, 0, 0, 0, Math.Cos(t), -Math.Sin(t), 0, Math.Sin(t), Math.Cos(t)];
-        double[] Y(double t) => [Math.Cos(t), 0, Math.Sin(t), 0, 1, 0, -Math.Sin(t), 0, Math.Cos(t)];
-        double[] Z(double t) => [Math.Cos(t), -Math.Sin(t), 0, Math.Sin(t), Math.Cos(t), 0, 0, 0, 1];
-        static double[] M(double[] a, double[] b)
-        {
-            var c = new double[9];
-            for (int i = 0; i < 3; i++)
-                for (int j = 0; j < 3; j++)
-                    for (int k = 0; k < 3; k++) c[3 * i + j] += a[3 * i + k] * b[3 * k + j];
-            return c;
-        }
-        return M(Z(az), M(Y(ay), X(ax)));
     }
 }
