@@ -81,7 +81,8 @@ class CftModel(nn.Module):
     pair features). Output: prediction [B] in the target's unit.
 
     head 'regression': one value. head 'gap': a metal/non-metal classifier and a gap regressor; the
-    prediction is the gap where the classifier says non-metal, else exactly 0.
+    prediction is the gap where the classifier says non-metal, else exactly 0. head 'nonnegative': one value trained
+    like 'regression' (L1, so the median: exactly the 0 of a metal where most are metals) and clipped at 0.
     """
 
     def __init__(self, feature_count: int, d: int = 128, heads: int = 8, blocks: int = 3, ff: int = 256,
@@ -138,6 +139,8 @@ class CftModel(nn.Module):
             value = torch.pow(10.0, value)
         if self.head_kind == "gap":
             value = torch.where(out[:, 1] > self.threshold, torch.relu(value), torch.zeros_like(value))
+        elif self.head_kind == "nonnegative":
+            value = torch.relu(value)
         return value
 
     def forward(self, features, atomic_number, weight, lattice, pair=None):
@@ -294,4 +297,6 @@ class StackedEnsemble(nn.Module):
             value = torch.pow(10.0, value)
         if self.head_kind == "gap":
             value = torch.where(out[..., 1] > self.threshold[:, None], torch.relu(value), torch.zeros_like(value))
+        elif self.head_kind == "nonnegative":
+            value = torch.relu(value)
         return ensemble_outputs(value.transpose(0, 1), pooled[0], self.bank)

@@ -31,8 +31,9 @@ def parse_args(argv=None):
     p.add_argument("--target", required=True, help="property name (the dataset column, e.g. heat_ref)")
     p.add_argument("--unit", required=True, help="unit of the property, e.g. eV/atom")
     p.add_argument("--out", required=True, help="output .onnx (metrics, plot and test vectors are written beside it)")
-    p.add_argument("--head", choices=["regression", "gap"], default="regression",
-                   help="'gap': metal/non-metal classifier plus a gap regressor (for band gaps that are mostly 0)")
+    p.add_argument("--head", choices=["regression", "gap", "nonnegative"], default="regression",
+                   help="'gap': metal/non-metal classifier plus a gap regressor (for band gaps that are mostly 0); "
+                        "'nonnegative': the L1 regression clipped at 0 (another way to the band gap)")
     p.add_argument("--positional", choices=["fourier", "none"], default="fourier",
                    help="'none' zeroes the Fourier features (ablation)")
     p.add_argument("--pairs", choices=["rbf", "none"], default="rbf",
@@ -357,7 +358,7 @@ def main(argv=None):
         result["calibration"] = {"within_2_sigma": float((err <= 2 * sigma).mean()), "spearman_sigma_error": spearman(sigma, err),
                                  "mean_sigma": float(sigma.mean()), "novel_fraction": float((outputs["test"][2] > threshold).mean())}
     result["baseline_train_mean_mae"] = float(np.abs(test_y - y_train.mean()).mean()) if len(test_y) else None
-    if args.head == "gap":
+    if args.head in ("gap", "nonnegative"):
         result["baseline_always_zero_mae"] = float(np.abs(test_y).mean()) if len(test_y) else None
     if len(test_y) and not args.max_steps:
         result["baseline_composition_mae"] = composition_baseline(data, split, y_all, mean, std, args.seed,

@@ -40,7 +40,8 @@ def calibration_row(name, m):
     return f"| `{name}` | {c['within_2_sigma']:.1%} | {c['spearman_sigma_error']:.2f} | {c['mean_sigma']:.4f} {m['unit']} | {c['novel_fraction']:.1%} |"
 
 
-CV_MODELS = ["cmr_perovskites-e_form", "cmr_perovskites-gap_gllbsc", "oqmd_mp_perovskites-formation_energy", "oqmd_mp_perovskites-band_gap",
+CV_MODELS = ["cmr_perovskites-e_form", "cmr_perovskites-gap_gllbsc", "cmr_perovskites-gap_gllbsc-nonnegative", "oqmd_mp_perovskites-formation_energy",
+             "oqmd_mp_perovskites-band_gap", "oqmd_mp_perovskites-band_gap-nonnegative",
              "carbon_24-energy_per_atom", "mp_elastic-K_Voigt", "mp_elastic-G_Voigt"]
 CV_HEADER = "| model | CV MAE (one network) | composition-only | train mean | always-zero | folds | unit |"
 
