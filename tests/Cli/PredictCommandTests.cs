@@ -37,22 +37,18 @@ public class PredictCommandTests
     [Fact]
     public void Json_output_is_one_object_per_line_and_failures_are_error_objects()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"cft-predict-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            File.Copy(Path.Combine(Examples, "Li2O.cif"), Path.Combine(dir, "Li2O.cif"));
-            File.WriteAllText(Path.Combine(dir, "broken.cif"), "data_x\n_cell_length_a 4\n");
-            var (code, output, error) = CliRunner.Run("predict", dir, "--format", "json");
-            Assert.Equal(1, code);
-            var objects = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-            Assert.Contains(objects, o => o.GetProperty("id").GetString() == "broken" && o.TryGetProperty("error", out _));
-            var li2o = objects.Where(o => o.GetProperty("id").GetString() == "Li2O" && o.TryGetProperty("value", out _)).ToList();
-            Assert.NotEmpty(li2o);
-            Assert.All(li2o, o => Assert.Equal(225, o.GetProperty("spacegroup").GetInt32()));
-            Assert.Contains("broken", error);
-        }
-        finally { Directory.Delete(dir, true); }
+        using var temp = new TempFolder("cft-predict");
+        string dir = temp.Path;
+        File.Copy(Path.Combine(Examples, "Li2O.cif"), Path.Combine(dir, "Li2O.cif"));
+        File.WriteAllText(Path.Combine(dir, "broken.cif"), "data_x\n_cell_length_a 4\n");
+        var (code, output, error) = CliRunner.Run("predict", dir, "--format", "json");
+        Assert.Equal(1, code);
+        var objects = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Contains(objects, o => o.GetProperty("id").GetString() == "broken" && o.TryGetProperty("error", out _));
+        var li2o = objects.Where(o => o.GetProperty("id").GetString() == "Li2O" && o.TryGetProperty("value", out _)).ToList();
+        Assert.NotEmpty(li2o);
+        Assert.All(li2o, o => Assert.Equal(225, o.GetProperty("spacegroup").GetInt32()));
+        Assert.Contains("broken", error);
     }
 
     [Fact]

@@ -47,23 +47,19 @@ public class NpyWriterTests
     [Fact]
     public void Numpy_reads_npy_and_npz()
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"cft-np-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
+        using var temp = new TempFolder("cft-np");
+        string dir = temp.Path;
+        NpyWriter.WriteNpy(Path.Combine(dir, "a.npy"), NpyArray.Float32(new float[] { 1.5f, -2, 3, 4 }, 2, 2));
+        NpyWriter.WriteNpz(Path.Combine(dir, "b.npz"), new[]
         {
-            NpyWriter.WriteNpy(Path.Combine(dir, "a.npy"), NpyArray.Float32(new float[] { 1.5f, -2, 3, 4 }, 2, 2));
-            NpyWriter.WriteNpz(Path.Combine(dir, "b.npz"), new[]
-            {
-                ("features", NpyArray.Float32(new float[] { 0.25f, 0.5f, 0.75f }, 3, 1)),
-                ("ids", NpyArray.Strings(new[] { "mp-1", "abc-42" })),
-                ("site_start", NpyArray.Int64(new long[] { 0, 1, 3 }, 3)),
-            });
-            string script = "import numpy as np, sys; a = np.load(sys.argv[1] + '/a.npy'); b = np.load(sys.argv[1] + '/b.npz'); " +
-                            "print(a.dtype, a.shape, a.sum(), b['features'].shape, list(b['ids']), list(b['site_start']))";
-            var (exitCode, output) = TestData.RunPython(script, dir);
-            Assert.True(exitCode == 0, output);
-            Assert.Equal("float32 (2, 2) 6.5 (3, 1) ['mp-1', 'abc-42'] [0, 1, 3]", output.Trim().Replace("np.str_(", "").Replace("np.int64(", "").Replace("')", "'").Replace("),", ",").Replace(")]", "]"));
-        }
-        finally { Directory.Delete(dir, true); }
+            ("features", NpyArray.Float32(new float[] { 0.25f, 0.5f, 0.75f }, 3, 1)),
+            ("ids", NpyArray.Strings(new[] { "mp-1", "abc-42" })),
+            ("site_start", NpyArray.Int64(new long[] { 0, 1, 3 }, 3)),
+        });
+        string script = "import numpy as np, sys; a = np.load(sys.argv[1] + '/a.npy'); b = np.load(sys.argv[1] + '/b.npz'); " +
+                        "print(a.dtype, a.shape, a.sum(), b['features'].shape, list(b['ids']), list(b['site_start']))";
+        var (exitCode, output) = TestData.RunPython(script, dir);
+        Assert.True(exitCode == 0, output);
+        Assert.Equal("float32 (2, 2) 6.5 (3, 1) ['mp-1', 'abc-42'] [0, 1, 3]", output.Trim().Replace("np.str_(", "").Replace("np.int64(", "").Replace("')", "'").Replace("),", ",").Replace(")]", "]"));
     }
 }
