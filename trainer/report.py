@@ -99,6 +99,25 @@ def tensor_table(directory):
     return lines
 
 
+ABLATION_VARIANTS = [("cft", "CFT Fourier (symmetry-adapted) + pair messages"), ("plain", "plain (P1) Fourier of the standard cell + pair messages"),
+                     ("pairsonly", "pair messages only (no Fourier)"), ("none", "nothing positional (elements and cell only)")]
+ABLATION_HEADER = "| features (CMR `e_form`, 15,143 structures) | test MAE, mean ± std over seeds | seeds | each seed | test n |"
+
+
+def ablation_table(directory):
+    """The CMR-scale ablation (<directory>/<variant>-s<seed>.metrics.json): one network per seed, the same split."""
+    import statistics
+    lines = [ABLATION_HEADER, "|---|---:|---:|---|---:|"]
+    for variant, label in ABLATION_VARIANTS:
+        runs = [m for m in (load(directory, f"{variant}-s{k}") for k in range(10)) if m]
+        if not runs:
+            continue
+        maes = [m["test"]["mae"] for m in runs]
+        spread = statistics.stdev(maes) if len(maes) > 1 else 0.0
+        lines.append(f"| {label} | {statistics.mean(maes):.4f} ± {spread:.4f} | {len(runs)} | {', '.join(f'{v:.4f}' for v in maes)} | {runs[0]['test']['count']} |")
+    return lines
+
+
 def load_any(directory, name):
     path = os.path.join(directory, name + ".metrics.json")
     if not os.path.exists(path):
@@ -109,6 +128,9 @@ def load_any(directory, name):
 
 def main():
     runs = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "runs")
+    if len(sys.argv) > 2 and sys.argv[2] == "ablation":
+        print("\n".join(ablation_table(os.path.join(runs, "ablation_cmr"))))
+        return
     if len(sys.argv) > 2 and sys.argv[2] == "tensor":
         print("\n".join(tensor_table(os.path.join(runs, "tensor"))))
         return

@@ -6,6 +6,7 @@
 #   bash trainer/reproduce.sh shipped    (only the shipped ensembles: their trainings took 68 minutes on 2 cores on 2026-12-02)
 #   bash trainer/reproduce.sh cv [NAME…] (only the 5-fold cross-validation, README "Cross-validation"; all models, or those named)
 #   bash trainer/reproduce.sh tensor     (only the tensor models, docs/tensors.md: about 20 minutes on 2 cores)
+#   bash trainer/reproduce.sh ablation-cmr (the feature ablation at CMR scale, 3 seeds, docs/models.md)
 # The ablation part took about 2 hours on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,21 @@ cv() { # name data target unit [options...]   -> runs/cv/<name>.fold<k>.metrics.
   mkdir -p "$runs/cv"
   for k in 0 1 2 3 4; do train "cv/$name.fold$k" "$@" --members 1 --folds 5 --fold $k --metrics-only; done
 }
+# The ablation at CMR scale (docs/models.md): one network per seed (0, 1, 2) on the shipped split, four feature sets.
+if [ "${1:-}" = ablation-cmr ]; then
+  featurize cmr-plain $S/cmr_perovskites/data.csv --plain
+  mkdir -p "$runs/ablation_cmr" trainer/results/ablation_cmr
+  ablate() { # name data [options...]
+    local name=$1 file=$2; shift 2
+    train "ablation_cmr/$name" "$file" e_form eV/atom "${E[@]}" --members 1 --epochs 100 --patience 100 --metrics-only "$@"
+  }
+  ( for s in 0 1 2; do ablate cft-s$s cmr --seed $s; ablate plain-s$s cmr-plain --seed $s; done ) &
+  ( for s in 0 1 2; do ablate pairsonly-s$s cmr --seed $s --positional none; ablate none-s$s cmr --seed $s --positional none --pairs none; done ) &
+  wait
+  cp "$runs"/ablation_cmr/*.metrics.json trainer/results/ablation_cmr/
+  /usr/bin/python3 trainer/report.py trainer/results ablation
+  exit 0
+fi
 # Tensor models (docs/tensors.md): CIFs and targets in each tensor's frame, features with the tensor basis and frame
 # rotation, then per target the symmetric-head ensemble (shipped) and the free-head comparison (metrics only).
 if [ "${1:-}" = tensor ]; then

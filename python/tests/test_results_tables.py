@@ -67,3 +67,13 @@ def test_tensor_table_comes_from_the_committed_metrics():
     assert len(expected) >= 5, "no committed tensor metrics"
     start = text.index(report.TENSOR_HEADER)
     assert text[start:].splitlines()[:len(expected)] == expected
+
+
+def test_cmr_ablation_table_comes_from_the_committed_metrics():
+    """docs/models.md's CMR-scale ablation is report.py's rendering of trainer/results/ablation_cmr/*.metrics.json."""
+    text = open(os.path.join(REPO, "docs", "models.md"), encoding="utf-8").read()
+    expected = report.ablation_table(os.path.join(REPO, "trainer", "results", "ablation_cmr"))
+    assert len(expected) == 2 + len(report.ABLATION_VARIANTS), "every feature set has committed runs"
+    start = text.index(report.ABLATION_HEADER)
+    assert text[start:].splitlines()[:len(expected)] == expected
+    assert all(int(row.split("|")[3]) >= 3 for row in expected[2:]), "at least 3 seeds per feature set"

@@ -136,6 +136,7 @@ internal static class NormalizerCanonicalizer
         return w;
     }).Where(w => Det(w) == 1).ToArray();
 
+    /// <summary>The canonical image of <paramref name="cell"/> among its images under the normalizer (see the class summary).</summary>
     public static Site[] Canonicalize(Lattice lattice, SpaceGroupSetting setting, Site[] cell) => Canonicalize(lattice, setting, cell, out _);
 
     /// <summary>As <see cref="Canonicalize(Lattice, SpaceGroupSetting, Site[])"/>; <paramref name="linearPart"/> is the chosen
