@@ -77,3 +77,13 @@ def test_cmr_ablation_table_comes_from_the_committed_metrics():
     start = text.index(report.ABLATION_HEADER)
     assert text[start:].splitlines()[:len(expected)] == expected
     assert all(int(row.split("|")[3]) >= 3 for row in expected[2:]), "at least 3 seeds per feature set"
+
+
+def test_cmr_zero_shot_table_comes_from_the_committed_metrics():
+    """docs/models.md's CMR zero-shot table is report.py's rendering of trainer/results/ablation_cmr/zeroshot-*.metrics.json."""
+    text = open(os.path.join(REPO, "docs", "models.md"), encoding="utf-8").read()
+    expected = report.zeroshot_table(os.path.join(REPO, "trainer", "results", "ablation_cmr"))
+    assert len(expected) == 2 + len(report.ZEROSHOT_VARIANTS)
+    start = text.index(report.ZEROSHOT_HEADER)
+    assert text[start:].splitlines()[:len(expected)] == expected
+    assert all(int(row.split("|")[6]) >= 3 for row in expected[2:]), "at least 3 seeds per feature set"
