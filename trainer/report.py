@@ -117,7 +117,7 @@ def ablation_table(directory):
     return lines
 
 
-ZEROSHOT_VARIANTS = [("cft", "CFT Fourier + pair messages"), ("plain", "plain (P1) Fourier + pair messages"), ("pairsonly", "pair messages only")]
+ZEROSHOT_VARIANTS = [("cft", "CFT Fourier + pair messages"), ("plain", "plain (P1) Fourier + pair messages")]
 ZEROSHOT_HEADER = "| features (CMR `e_form`; 123 and 221 never seen) | MAE on groups 123 + 221, mean ± std | n | MAE on seen groups (test split), mean ± std | n | seeds |"
 
 

@@ -244,7 +244,8 @@ public static class PredictCommand
 
     /// <summary>
     /// A tensor prediction's members: <c>kind</c>, <c>frame</c>, <c>value</c> and <c>std</c> (nested arrays, matrix form,
-    /// input frame), <c>model_frame_value</c>, <c>dimension</c> (free components allowed by the point group) and
+    /// input frame), <c>model_frame_value</c>, <c>standard_frame_value</c> (spglib's standard orientation of the conventional
+    /// cell, Materials Project's frame), <c>dimension</c> (free components allowed by the point group) and
     /// <c>derived</c> ({name: {value, std}}).
     /// </summary>
     private static void WriteTensorMembers(System.Text.Json.Utf8JsonWriter w, Tensors.TensorPrediction t)
@@ -254,6 +255,7 @@ public static class PredictCommand
         Matrix(w, "value", t.Value);
         Matrix(w, "std", t.Std);
         Matrix(w, "model_frame_value", t.ModelFrameValue);
+        Matrix(w, "standard_frame_value", t.StandardFrameValue);
         w.WriteNumber("dimension", t.Dimension);
         w.WriteStartObject("derived");
         foreach (var (name, (value, std)) in t.Derived)

@@ -87,3 +87,17 @@ def test_cmr_zero_shot_table_comes_from_the_committed_metrics():
     start = text.index(report.ZEROSHOT_HEADER)
     assert text[start:].splitlines()[:len(expected)] == expected
     assert all(int(row.split("|")[6]) >= 3 for row in expected[2:]), "at least 3 seeds per feature set"
+
+
+def test_origin_shift_table_comes_from_the_committed_measurement():
+    """docs/models.md's origin-shift table is trainer/origin_shift.py's rendering of trainer/results/raw/origin_shift.json."""
+    import json
+    import origin_shift
+    text = open(os.path.join(REPO, "docs", "models.md"), encoding="utf-8").read()
+    result = json.load(open(os.path.join(REPO, "trainer", "results", "raw", "origin_shift.json")))
+    expected = origin_shift.table(result)
+    start = text.index(origin_shift.HEADER)
+    assert text[start:].splitlines()[:len(expected)] == expected
+    # CFT's prediction does not move with the origin; the raw description's does.
+    cft, raw = result["models"][1], result["models"][0]
+    assert cft["max_change"] < 1e-4 < raw["mean_change"]

@@ -258,7 +258,7 @@ public sealed class CftPredictor : IDisposable
                 int k = chunk[j];
                 if (model.Tensor is { } kind)
                 {
-                    var tensor = TensorOf(model, kind, results[w], j, structures[k], prepared[ok[k]]!.Frame);
+                    var tensor = TensorOf(model, kind, results[w], j, structures[k], prepared[ok[k]]!);
                     var (primary, primaryStd) = tensor.Derived[TensorPrediction.PrimaryScalar(kind)];
                     if (!double.IsFinite(primary) || tensor.Value.Cast<double>().Any(v => !double.IsFinite(v)))
                         nonFinite[k] ??= $"model {model.Name} gave a non-finite {model.Property} tensor: the structure is outside what the model can represent (check the cell and coordinates)";
@@ -303,12 +303,12 @@ public sealed class CftPredictor : IDisposable
 
     /// <summary>Structure <paramref name="j"/>'s tensor from a tensor model's batch output: every member projected onto the basis of
     /// the structure's setting (P1's, i.e. no constraint, for a structure kept in a custom setting), turned into the input's frame.</summary>
-    private static TensorPrediction TensorOf(CftModel model, TensorKind kind, ModelOutput output, int j, Crystal structure, FrameRotation frame)
+    private static TensorPrediction TensorOf(CftModel model, TensorKind kind, ModelOutput output, int j, Crystal structure, PreparedStructure prepared)
     {
         var basis = PropertyTensorBasis.ForModelFrame(structure.Symmetry.Setting ?? SpaceGroups.Standard(1), kind);
         var (rows, columns) = PropertyTensorBasis.ShapeOf(kind);
         int size = output.Members * rows * columns;
-        return TensorPrediction.FromMembers(basis, output.TensorMembers.AsSpan(j * size, size), output.Members, frame);
+        return TensorPrediction.FromMembers(basis, output.TensorMembers.AsSpan(j * size, size), output.Members, prepared.Frame, prepared.StandardFrame);
     }
 
     /// <summary>

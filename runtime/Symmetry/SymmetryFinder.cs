@@ -22,7 +22,10 @@ namespace CftRuntime.Symmetry;
 /// <param name="Frame">The rotation from the input's Cartesian frame to the model frame: <paramref name="Crystal"/>'s cell with
 /// a along x and b in the xy plane (spglib's rotation to its idealised cell, then the normalizer image's, then the
 /// re-orientation). Tensor properties are predicted in the model frame and turned back with it.</param>
-public sealed record SymmetryResult(int Number, string HermannMauguin, SpaceGroupSetting Setting, Crystal Crystal, FrameRotation Frame);
+/// <param name="StandardFrame">The rotation from the input's Cartesian frame to spglib's standard orientation of the
+/// conventional cell (a along x, b in the xy plane) before the normalizer image is chosen: the frame Materials Project
+/// gives its tensors in. Differs from <paramref name="Frame"/> by the normalizer image's rotation.</param>
+public sealed record SymmetryResult(int Number, string HermannMauguin, SpaceGroupSetting Setting, Crystal Crystal, FrameRotation Frame, FrameRotation StandardFrame);
 
 /// <summary>The structure a command featurizes or predicts from, after <see cref="SymmetryFinder.Prepare"/>.</summary>
 /// <param name="Crystal">The standardised structure (or the input, where the policy keeps it).</param>
@@ -30,7 +33,9 @@ public sealed record SymmetryResult(int Number, string HermannMauguin, SpaceGrou
 /// <param name="Note">What the user should know about how it was obtained (null when nothing): a subgroup or
 /// non-standard setting that was standardised, or a fallback to the file's own setting.</param>
 /// <param name="Frame">The rotation from the input's Cartesian frame to the model frame (<see cref="SymmetryResult.Frame"/>).</param>
-public sealed record PreparedStructure(Crystal Crystal, string HermannMauguin, string? Note, FrameRotation Frame);
+/// <param name="StandardFrame">The rotation from the input's Cartesian frame to the standard orientation of its conventional
+/// cell before the normalizer image (<see cref="SymmetryResult.StandardFrame"/>).</param>
+public sealed record PreparedStructure(Crystal Crystal, string HermannMauguin, string? Note, FrameRotation Frame, FrameRotation StandardFrame);
 
 /// <summary>spglib's C library (libsymspg) could not be loaded.</summary>
 public sealed class SymmetryFinderUnavailableException(string message) : CftException(CftStatus.Symmetry, message);
@@ -159,9 +164,9 @@ public static class SymmetryFinder
         }
         stdCell = NormalizerCanonicalizer.Canonicalize(stdLattice, target, stdCell, out int[] normalizerW);
         // Input frame → spglib's idealised frame → the normalizer image (W turns the structure within that frame) → a along x.
-        var frame = FrameRotation.ToStandardOrientation(stdLattice)
-            .After(FrameRotation.OfFractional(stdLattice, normalizerW))
-            .After(FrameRotation.FromMatrix(standard.StdRotation));
+        var spglibFrame = FrameRotation.FromMatrix(standard.StdRotation);
+        var frame = FrameRotation.ToStandardOrientation(stdLattice).After(FrameRotation.OfFractional(stdLattice, normalizerW)).After(spglibFrame);
+        var standardFrame = FrameRotation.ToStandardOrientation(stdLattice).After(spglibFrame);
         Crystal crystal;
         try
         {
@@ -171,7 +176,7 @@ public static class SymmetryFinder
         {
             throw new SymmetryNotFoundException($"spglib's standardised cell does not reduce in {target}: {e.Message}");
         }
-        return new SymmetryResult(detected.Number, detected.Symbol, target, crystal, frame);
+        return new SymmetryResult(detected.Number, detected.Symbol, target, crystal, frame, standardFrame);
     }
 
     /// <summary>
@@ -210,8 +215,9 @@ public static class SymmetryFinder
             throw new InvalidStructureException($"a stated group needs the structure in the ITA standard setting of that group, got {input.Symmetry}");
         var cell = NormalizerCanonicalizer.Canonicalize(input.Lattice, setting, input.ExpandToCell(toleranceAngstrom).ToArray(), out int[] w);
         var crystal = Crystal.FromFullCell(input.Id, input.Lattice, input.Symmetry, cell, toleranceAngstrom);
-        var frame = FrameRotation.ToStandardOrientation(input.Lattice).After(FrameRotation.OfFractional(input.Lattice, w));
-        return new PreparedStructure(crystal, setting.HermannMauguin, ReadNotes(input), frame);
+        var standardFrame = FrameRotation.ToStandardOrientation(input.Lattice);
+        var frame = standardFrame.After(FrameRotation.OfFractional(input.Lattice, w));
+        return new PreparedStructure(crystal, setting.HermannMauguin, ReadNotes(input), frame, standardFrame);
     }
 
     private static string? ReadNotes(Crystal input) => input.Notes.Count > 0 ? string.Join("; ", input.Notes) : null;
@@ -219,11 +225,11 @@ public static class SymmetryFinder
     private static PreparedStructure PrepareCore(Crystal input, double toleranceAngstrom, bool standardize)
     {
         var ownFrame = FrameRotation.ToStandardOrientation(input.Lattice);
-        if (!standardize) return new PreparedStructure(input, input.Symmetry.Setting?.HermannMauguin ?? input.Symmetry.ToString(), null, ownFrame);
+        if (!standardize) return new PreparedStructure(input, input.Symmetry.Setting?.HermannMauguin ?? input.Symmetry.ToString(), null, ownFrame, ownFrame);
         bool ownStandard = input.Symmetry.Setting is { IsStandard: true, Number: > 1 };
         if (!IsAvailable && ownStandard)
             return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin,
-                $"spglib is not installed; used the file's own setting {input.Symmetry.Setting} without checking for higher symmetry", ownFrame);
+                $"spglib is not installed; used the file's own setting {input.Symmetry.Setting} without checking for higher symmetry", ownFrame, ownFrame);
         SymmetryResult result;
         try
         {
@@ -231,12 +237,12 @@ public static class SymmetryFinder
         }
         catch (SymmetryNotFoundException e) when (ownStandard && e is not OverlappingAtomsException)
         {
-            return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin, $"{e.Message}; used the file's own standard setting {input.Symmetry.Setting}", ownFrame);
+            return new PreparedStructure(input, input.Symmetry.Setting!.Value.HermannMauguin, $"{e.Message}; used the file's own standard setting {input.Symmetry.Setting}", ownFrame, ownFrame);
         }
         string? note = input.Symmetry.Number > 1 && !Equals(input.Symmetry.Setting, result.Crystal.Symmetry.Setting)
             ? $"described in {input.Symmetry}; used its standardised cell in {result.Setting}"
             : null;
-        return new PreparedStructure(result.Crystal, result.HermannMauguin, note, result.Frame);
+        return new PreparedStructure(result.Crystal, result.HermannMauguin, note, result.Frame, result.StandardFrame);
     }
 
     /// <summary>The closest two atoms of the cell when they are closer than the tolerance (a periodic distance, Å), else null.</summary>

@@ -15,11 +15,13 @@ namespace CftRuntime.Tensors;
 /// <param name="Value">The tensor in matrix form in the input's frame (a POSCAR's vectors as given; a CIF's cell with a along x, b in xy).</param>
 /// <param name="Std">The members' standard deviation per entry, same frame (exactly 0 where symmetry fixes an entry to 0).</param>
 /// <param name="ModelFrameValue">The tensor in the model frame (the standardised cell, a along x, b in xy), the frame <c>cft tensor-basis</c> prints.</param>
+/// <param name="StandardFrameValue">The tensor in spglib's standard orientation of the conventional cell (a along x, b in xy,
+/// before the normalizer image): the frame Materials Project gives tensors in, for comparing with its data.</param>
 /// <param name="Dimension">Free components the point group allows (0: the tensor is exactly zero).</param>
 /// <param name="Derived">Derived scalars with their member std: dielectric <c>poly</c> (mean eigenvalue) and <c>n</c>
 /// (√poly, the refractive index for an electronic tensor); elastic <c>K_VRH</c>, <c>G_VRH</c>, <c>K_Voigt</c>, <c>G_Voigt</c> (GPa);
 /// piezoelectric <c>e_longitudinal_max</c> (max over unit n of |e_ijk n_i n_j n_k|, C/m²).</param>
-public sealed record TensorPrediction(TensorKind Kind, double[,] Value, double[,] Std, double[,] ModelFrameValue, int Dimension,
+public sealed record TensorPrediction(TensorKind Kind, double[,] Value, double[,] Std, double[,] ModelFrameValue, double[,] StandardFrameValue, int Dimension,
     IReadOnlyDictionary<string, (double Value, double Std)> Derived)
 {
     /// <summary>The scalar reported as the prediction's value: <c>poly</c>, <c>K_Voigt</c> (linear in C, defined for every prediction, unlike the Reuss bound) or <c>e_longitudinal_max</c>.</summary>
@@ -32,9 +34,11 @@ public sealed record TensorPrediction(TensorKind Kind, double[,] Value, double[,
 
     /// <summary>
     /// From the members' unprojected outputs (K × rows × columns, model frame, row-major): each member projected onto
-    /// <paramref name="basis"/>, turned into the input frame with <paramref name="toModelFrame"/>ᵀ, then averaged.
+    /// <paramref name="basis"/>, turned into the input frame with <paramref name="toModelFrame"/>ᵀ, then averaged;
+    /// <paramref name="toStandardFrame"/> (input → standard orientation; default: the model frame) gives <see cref="StandardFrameValue"/>.
     /// </summary>
-    public static TensorPrediction FromMembers(PropertyTensorBasis basis, ReadOnlySpan<float> members, int memberCount, FrameRotation toModelFrame)
+    public static TensorPrediction FromMembers(PropertyTensorBasis basis, ReadOnlySpan<float> members, int memberCount, FrameRotation toModelFrame,
+        FrameRotation? toStandardFrame = null)
     {
         ArgumentNullException.ThrowIfNull(basis);
         ArgumentNullException.ThrowIfNull(toModelFrame);
@@ -60,7 +64,10 @@ public sealed record TensorPrediction(TensorKind Kind, double[,] Value, double[,
             var (mean, std) = MeanStd(perMember.Select(d => d[name]).ToArray());
             derived[name] = (mean, std);
         }
-        return new TensorPrediction(kind, Mean(input), StdOf(input), Mean(model), basis.Dimension, derived);
+        var modelFrameValue = Mean(model);
+        var standard = Rotate(kind, modelFrameValue, (toStandardFrame ?? toModelFrame).After(back));
+        SnapRounding(standard, modelFrameValue);
+        return new TensorPrediction(kind, Mean(input), StdOf(input), modelFrameValue, standard, basis.Dimension, derived);
     }
 
     /// <summary>

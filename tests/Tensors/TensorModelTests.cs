@@ -133,6 +133,10 @@ public class TensorModelTests
         Assert.Equal(0.0, value[0][1]);
         Assert.Equal(value[0][0], tensor.GetProperty("derived").GetProperty("poly").GetProperty("value").GetDouble(), 9);
         Assert.Equal(doc.RootElement.GetProperty("value").GetDouble(), tensor.GetProperty("derived").GetProperty("poly").GetProperty("value").GetDouble(), 12);
+        // Materials Project's frame (spglib's standard orientation of the conventional cell): the same isotropic tensor here.
+        var standard = tensor.GetProperty("standard_frame_value").EnumerateArray().Select(r => r.EnumerateArray().Select(v => v.GetDouble()).ToArray()).ToArray();
+        Assert.Equal(value[0][0], standard[2][2]);
+        Assert.Equal(0.0, standard[1][2]);
 
         var (csvCode, csv, csvError) = CliRunner.Run("predict", cif, "-m", Dielectric, "--format", "csv");
         Assert.True(csvCode == 0, csvError);
