@@ -87,7 +87,7 @@ class CftModel(nn.Module):
 
     def __init__(self, feature_count: int, d: int = 128, heads: int = 8, blocks: int = 3, ff: int = 256,
                  dropout: float = 0.0, head: str = "regression", target_mean: float = 0.0, target_std: float = 1.0,
-                 radial: int = 0, element_properties: torch.Tensor | None = None):
+                 radial: int = 0, element_properties: torch.Tensor | None = None, feature_dropout: float = 0.0, fourier_init: str = "default"):
         super().__init__()
         self.radial = radial
         self.head_kind = head
@@ -99,6 +99,12 @@ class CftModel(nn.Module):
             self.register_buffer("element_properties", element_properties.float())
             self.element_property = nn.Linear(element_properties.shape[1], d)
         self.position = nn.Linear(feature_count, d)
+        # Two ways tried to make the Fourier features pay where pair messages alone do better (docs/models.md): dropout on
+        # their projection (training only), and a zero-initialised projection (training starts from the pair-only model).
+        self.position_dropout = nn.Dropout(feature_dropout)
+        if fourier_init == "zero":
+            nn.init.zeros_(self.position.weight)
+            nn.init.zeros_(self.position.bias)
         self.cell = nn.Sequential(nn.Linear(7, d), nn.SiLU(), nn.Linear(d, d))
         self.input_norm = nn.LayerNorm(d)
         self.blocks = nn.ModuleList([Block(d, heads, ff, dropout, radial) for _ in range(blocks)])
@@ -122,7 +128,7 @@ class CftModel(nn.Module):
         element = self.element(atomic_number)
         if self.uses_element_properties:
             element = element + self.element_property(self.element_properties[atomic_number])
-        x = self.input_norm(element + self.position(features) + cell[:, None, :])
+        x = self.input_norm(element + self.position_dropout(self.position(features)) + cell[:, None, :])
         for block in self.blocks:
             x = block(x, key_bias, pair)
         x = self.final_norm(x)

@@ -61,6 +61,8 @@ def parse_args(argv=None):
     p.add_argument("--blocks", type=int, default=3)
     p.add_argument("--ff", type=int, default=256)
     p.add_argument("--dropout", type=float, default=0.0)
+    p.add_argument("--feature-dropout", type=float, default=0.0, help="dropout on the Fourier features' projection (training only)")
+    p.add_argument("--fourier-init", choices=["default", "zero"], default="default", help="'zero': the Fourier projection starts at 0 (training starts from the pair-only model)")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps (smoke runs)")
     p.add_argument("--limit", type=int, default=0, help="use only the first N structures (smoke runs)")
     p.add_argument("--threads", type=int, default=0)
@@ -206,7 +208,8 @@ def composition_baseline(data, split, y_all, mean, std, seed, table, log10=False
 def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed, tag):
     """Trains one member (seed) with early stopping on the validation score; returns it with its best weights."""
     torch.manual_seed(seed)
-    model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std, radial, table)
+    model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std, radial, table,
+                     args.feature_dropout, args.fourier_init)
     model.log10_target = args.log10
     y_train = y_all[split["train"]]
     positives = int((y_train > 0).sum())

@@ -99,7 +99,9 @@ def tensor_table(directory):
 
 
 ABLATION_VARIANTS = [("cft", "CFT Fourier (symmetry-adapted) + pair messages"), ("plain", "plain (P1) Fourier of the standard cell + pair messages"),
-                     ("pairsonly", "pair messages only (no Fourier)"), ("none", "nothing positional (elements and cell only)")]
+                     ("pairsonly", "pair messages only (no Fourier)"), ("none", "nothing positional (elements and cell only)"),
+                     ("fdrop", "idea 1: CFT + pairs, dropout 0.3 on the Fourier projection"),
+                     ("zinit", "idea 2: CFT + pairs, Fourier projection initialised at 0 (starts as pair-only)")]
 ABLATION_HEADER = "| features (CMR `e_form`, 15,143 structures) | test MAE, mean ± std over seeds | seeds | each seed | test n |"
 
 

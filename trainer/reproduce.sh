@@ -62,6 +62,10 @@ if [ "${1:-}" = ablation-cmr ]; then
   ( for s in 0 1 2; do ablate cft-s$s cmr --seed $s; ablate plain-s$s cmr-plain --seed $s; done ) &
   ( for s in 0 1 2; do ablate pairsonly-s$s cmr --seed $s --positional none; ablate none-s$s cmr --seed $s --positional none --pairs none; done ) &
   wait
+  # Two ideas to make the symmetry-adapted features pay.
+  ( for s in 0 1 2; do ablate fdrop-s$s cmr --seed $s --feature-dropout 0.3; done ) &
+  ( for s in 0 1 2; do ablate zinit-s$s cmr --seed $s --fourier-init zero; done ) &
+  wait
   # Zero-shot: 123 (P4/mmm) and 221 (Pm-3m) left out of training and validation.
   ( for s in 0 1 2; do ablate zeroshot-cft-s$s cmr --seed $s --hold-out-groups 123,221; done ) &
   ( for s in 0 1 2; do ablate zeroshot-plain-s$s cmr-plain --seed $s --hold-out-groups 123,221; done ) &
