@@ -170,17 +170,30 @@ public sealed class PropertyTensorBasis
     /// equal (ε_xx = ε_yy = ε_zz of a cubic crystal, C11 = C22 of a tetragonal one) come out bit-for-bit equal: the
     /// Reynolds average sums the same terms in different orders and leaves them a few ulps apart.
     /// </summary>
-    private static void SnapEqualMagnitudes(double[] v)
+    private static void SnapEqualMagnitudes(double[] v) => SnapMagnitudes(v, 1e-12);
+
+    /// <summary>
+    /// Entries below <paramref name="tolerance"/> in magnitude become exactly 0 and entries whose magnitudes agree to
+    /// within it get one magnitude (their mean), keeping their signs: what rounding took from zeros and equalities.
+    /// </summary>
+    internal static void SnapMagnitudes(Span<double> v, double tolerance)
     {
-        var order = Enumerable.Range(0, v.Length).Where(i => v[i] != 0).OrderBy(i => Math.Abs(v[i])).ToArray();
-        for (int start = 0; start < order.Length;)
+        var order = new List<int>();
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (Math.Abs(v[i]) < tolerance) v[i] = 0;
+            if (v[i] != 0) order.Add(i);
+        }
+        var values = v.ToArray();
+        order.Sort((a, b) => Math.Abs(values[a]).CompareTo(Math.Abs(values[b])));
+        for (int start = 0; start < order.Count;)
         {
             int end = start + 1;
-            while (end < order.Length && Math.Abs(v[order[end]]) - Math.Abs(v[order[start]]) < 1e-12) end++;
+            while (end < order.Count && Math.Abs(values[order[end]]) - Math.Abs(values[order[start]]) < tolerance) end++;
             double mean = 0;
-            for (int k = start; k < end; k++) mean += Math.Abs(v[order[k]]);
+            for (int k = start; k < end; k++) mean += Math.Abs(values[order[k]]);
             mean /= end - start;
-            for (int k = start; k < end; k++) v[order[k]] = Math.CopySign(mean, v[order[k]]);
+            for (int k = start; k < end; k++) v[order[k]] = Math.CopySign(mean, values[order[k]]);
             start = end;
         }
     }
@@ -393,7 +406,8 @@ public sealed class PropertyTensorBasis
 
     internal static int Pow3(int n) => n switch { 2 => 9, 3 => 27, 4 => 81, _ => throw new ArgumentOutOfRangeException(nameof(n)) };
 
-    private static void Digits(int number, int[] digits)
+    /// <summary>The base-3 digits of a full-tensor index, most significant first.</summary>
+    internal static void Digits(int number, int[] digits)
     {
         for (int n = digits.Length - 1; n >= 0; n--)
         {

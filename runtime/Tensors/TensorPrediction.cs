@@ -95,12 +95,12 @@ public sealed record TensorPrediction(TensorKind Kind, double[,] Value, double[,
         var source = new int[rank];
         for (int a = 0; a < size; a++)
         {
-            Digits(a, index);
+            PropertyTensorBasis.Digits(a, index);
             double sum = 0;
             for (int b = 0; b < size; b++)
             {
                 if (full[b] == 0) continue;
-                Digits(b, source);
+                PropertyTensorBasis.Digits(b, source);
                 double f = full[b];
                 for (int n = 0; n < rank && f != 0; n++) f *= r[index[n], source[n]];
                 sum += f;
@@ -124,29 +124,8 @@ public sealed record TensorPrediction(TensorKind Kind, double[,] Value, double[,
         double scale = 0;
         foreach (double v in original) scale = Math.Max(scale, Math.Abs(v));
         if (scale == 0) return;
-        double eps = 1e-12 * scale;
-        int rows = turned.GetLength(0), columns = turned.GetLength(1);
-        var order = new List<(int R, int C)>();
-        for (int r = 0; r < rows; r++)
-            for (int c = 0; c < columns; c++)
-            {
-                if (Math.Abs(turned[r, c]) < eps) turned[r, c] = 0;
-                else order.Add((r, c));
-            }
-        order.Sort((a, b) => Math.Abs(turned[a.R, a.C]).CompareTo(Math.Abs(turned[b.R, b.C])));
-        for (int start = 0; start < order.Count;)
-        {
-            int end = start + 1;
-            while (end < order.Count && Math.Abs(turned[order[end].R, order[end].C]) - Math.Abs(turned[order[start].R, order[start].C]) < eps) end++;
-            if (end - start > 1)
-            {
-                double mean = 0;
-                for (int k = start; k < end; k++) mean += Math.Abs(turned[order[k].R, order[k].C]);
-                mean /= end - start;
-                for (int k = start; k < end; k++) turned[order[k].R, order[k].C] = Math.CopySign(mean, turned[order[k].R, order[k].C]);
-            }
-            start = end;
-        }
+        var flat = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref turned[0, 0], turned.Length);
+        PropertyTensorBasis.SnapMagnitudes(flat, 1e-12 * scale);
     }
 
     /// <summary>The derived scalars of one tensor in matrix form (see <see cref="Derived"/>).</summary>
@@ -248,10 +227,6 @@ public sealed record TensorPrediction(TensorKind Kind, double[,] Value, double[,
         return inv;
     }
 
-    private static void Digits(int number, int[] digits)
-    {
-        for (int n = digits.Length - 1; n >= 0; n--, number /= 3) digits[n] = number % 3;
-    }
 
     private static (double Mean, double Std) MeanStd(double[] v)
     {
