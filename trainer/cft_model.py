@@ -28,6 +28,19 @@ def lattice_descriptor(lattice: torch.Tensor, atoms: torch.Tensor) -> torch.Tens
     return torch.stack([la.log(), lb.log(), lc.log(), cos_alpha, cos_beta, cos_gamma, (volume / atoms).log()], dim=-1)
 
 
+CELL_DESCRIPTORS = {"lattice": 7, "volume": 1}
+
+
+def cell_descriptor(lattice: torch.Tensor, atoms: torch.Tensor, kind: str) -> torch.Tensor:
+    """The cell's input to the model: 'lattice' = lattice_descriptor [B, 7]; 'volume' = log(volume per atom) [B, 1],
+    the same for every cell of the crystal (primitive, conventional, any supercell), so that a model without Fourier
+    features gives the same output for the full P1 cell as given as for the standardised cell: it needs no spglib."""
+    if kind == "lattice":
+        return lattice_descriptor(lattice, atoms)
+    a, b, c = lattice[:, 0], lattice[:, 1], lattice[:, 2]
+    return ((a * torch.cross(b, c, dim=-1)).sum(-1).abs() / atoms).log()[:, None]
+
+
 class WeightedSelfAttention(nn.Module):
     """Multi-head self-attention where key j counts weight[j] times (log-weight logit bias); weight 0 = padding."""
 
@@ -87,9 +100,11 @@ class CftModel(nn.Module):
 
     def __init__(self, feature_count: int, d: int = 128, heads: int = 8, blocks: int = 3, ff: int = 256,
                  dropout: float = 0.0, head: str = "regression", target_mean: float = 0.0, target_std: float = 1.0,
-                 radial: int = 0, element_properties: torch.Tensor | None = None, feature_dropout: float = 0.0, fourier_init: str = "default"):
+                 radial: int = 0, element_properties: torch.Tensor | None = None, feature_dropout: float = 0.0, fourier_init: str = "default",
+                 cell: str = "lattice"):
         super().__init__()
         self.radial = radial
+        self.cell_kind = cell
         self.head_kind = head
         self.element = nn.Embedding(ELEMENT_VOCABULARY, d)
         # Physical facts per element (element_properties(): [119, P], standardised), so that an element seen a few
@@ -105,7 +120,7 @@ class CftModel(nn.Module):
         if fourier_init == "zero":
             nn.init.zeros_(self.position.weight)
             nn.init.zeros_(self.position.bias)
-        self.cell = nn.Sequential(nn.Linear(7, d), nn.SiLU(), nn.Linear(d, d))
+        self.cell = nn.Sequential(nn.Linear(CELL_DESCRIPTORS[cell], d), nn.SiLU(), nn.Linear(d, d))
         self.input_norm = nn.LayerNorm(d)
         self.blocks = nn.ModuleList([Block(d, heads, ff, dropout, radial) for _ in range(blocks)])
         self.final_norm = nn.LayerNorm(d)
@@ -124,7 +139,7 @@ class CftModel(nn.Module):
         atoms = weight.sum(-1)
         key_bias = torch.where(present, torch.log(torch.where(present, weight, torch.ones_like(weight))),
                                torch.full_like(weight, -1e9))
-        cell = self.cell(lattice_descriptor(lattice, atoms))
+        cell = self.cell(cell_descriptor(lattice, atoms, self.cell_kind))
         element = self.element(atomic_number)
         if self.uses_element_properties:
             element = element + self.element_property(self.element_properties[atomic_number])
@@ -228,7 +243,7 @@ class StackedEnsemble(nn.Module):
         super().__init__()
         members = list(ensemble.members)
         first = members[0]
-        self.radial, self.head_kind, self.log10_target = first.radial, first.head_kind, first.log10_target
+        self.radial, self.head_kind, self.log10_target, self.cell_kind = first.radial, first.head_kind, first.log10_target, first.cell_kind
         self.uses_element_properties = first.uses_element_properties
         self.heads = first.blocks[0].attention.heads
         self.blocks = len(first.blocks)
@@ -275,7 +290,7 @@ class StackedEnsemble(nn.Module):
         present = weight > 0
         atoms = weight.sum(-1)
         key_bias = torch.where(present, torch.log(torch.where(present, weight, torch.ones_like(weight))), torch.full_like(weight, -1e9))
-        cell = _linear(nn.functional.silu(_linear(lattice_descriptor(lattice, atoms)[None], self.cell0_w, self.cell0_b)), self.cell2_w, self.cell2_b)
+        cell = _linear(nn.functional.silu(_linear(cell_descriptor(lattice, atoms, self.cell_kind)[None], self.cell0_w, self.cell0_b)), self.cell2_w, self.cell2_b)
         element = self.element[:, atomic_number]
         if self.uses_element_properties:
             element = element + _linear(self.element_properties[atomic_number][None], self.element_property_w, self.element_property_b)

@@ -38,6 +38,9 @@ def parse_args(argv=None):
                    help="'none' zeroes the Fourier features (ablation)")
     p.add_argument("--pairs", choices=["rbf", "none"], default="rbf",
                    help="'rbf': use the dataset's pair distance features (attention bias + continuous-filter messages); 'none' (ablation)")
+    p.add_argument("--cell", choices=["lattice", "volume"], default="lattice",
+                   help="cell descriptor: 'lattice' (a, b, c, angles, volume per atom of the standardised cell) or 'volume' (volume per atom only: "
+                        "with --positional none the model is then the same function on every cell of a crystal and the runtime skips spglib)")
     p.add_argument("--hold-out-groups", default="", help="comma-separated IT numbers left out of train/val (zero-shot)")
     p.add_argument("--seed", type=int, default=0, help="seed of the first member (member k uses seed + k)")
     p.add_argument("--members", type=int, default=5, help="ensemble members (different seeds); the std over them is the uncertainty")
@@ -209,7 +212,7 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
     """Trains one member (seed) with early stopping on the validation score; returns it with its best weights."""
     torch.manual_seed(seed)
     model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std, radial, table,
-                     args.feature_dropout, args.fourier_init)
+                     args.feature_dropout, args.fourier_init, args.cell)
     model.log10_target = args.log10
     y_train = y_all[split["train"]]
     positives = int((y_train > 0).sum())
@@ -340,7 +343,7 @@ def main(argv=None):
     ensemble = EnsembleModel(members, bank).eval()
 
     result = {"target": args.target, "unit": args.unit, "members": args.members, "epochs": epochs, "steps": steps,
-              "seconds": round(time.time() - started, 1), "positional": args.positional, "pairs": args.pairs,
+              "seconds": round(time.time() - started, 1), "positional": args.positional, "pairs": args.pairs, "cell": args.cell,
               "element_features": args.element_features, "schedule": args.schedule, "log10": args.log10,
               "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed,
               "folds": args.folds, "fold": args.fold}
@@ -392,6 +395,7 @@ def main(argv=None):
         "cft.unit": args.unit,
         "cft.head": args.head,
         "cft.positional": args.positional,
+        "cft.cell": args.cell,
         "cft.pair": data.pair_layout if radial else "",
         "cft.elements": ",".join(str(z) for z in sorted(set(int(z) for i in split["train"] for z in data.atomic_number[data.site_start[i]:data.site_start[i + 1]]))),
         "cft.domain": json.dumps(domain),

@@ -59,8 +59,23 @@ public sealed class CftModel : IDisposable
         if (metadata.TryGetValue("cft.tensor", out var tensor))
             Tensor = Tensors.PropertyTensorBasis.TryParseKind(tensor, out var kind) ? kind
                 : throw new CftModelException($"{path}: metadata 'cft.tensor' is '{tensor}', expected dielectric, elastic or piezoelectric");
+        if (metadata.TryGetValue(CellMetadataKey, out var cell) && cell is not ("lattice" or "volume"))
+            throw new CftModelException($"{path}: metadata '{CellMetadataKey}' is '{cell}', expected lattice or volume");
+        NeedsSymmetry = UsesFourierFeatures || Tensor is not null || cell != "volume";
         Domain = ModelDomain.FromMetadata(path, metadata, elements);
     }
+
+    /// <summary>Metadata key of the cell descriptor the model reads (trainer/cft_train.py <c>--cell</c>): <c>lattice</c>
+    /// (a, b, c, angles and volume per atom of the standardised cell; the default when absent) or <c>volume</c> (volume per atom only).</summary>
+    public const string CellMetadataKey = "cft.cell";
+
+    /// <summary>
+    /// False for a model whose output is the same for every cell of a crystal: no Fourier features, a scalar property
+    /// and only the volume per atom of the cell (<see cref="CellMetadataKey"/> = volume); its pair messages and
+    /// multiplicity-weighted attention and pooling make the full cell as given equal to the standardised one. Such a model
+    /// needs no symmetry analysis (<see cref="CftPredictor"/> then skips spglib).
+    /// </summary>
+    public bool NeedsSymmetry { get; }
 
     /// <summary>What the training data span (elements, cell sizes, formula types, novelty threshold): predictions outside it are flagged.</summary>
     public ModelDomain Domain { get; }

@@ -33,10 +33,15 @@ public sealed record Prediction(string Property, double Value, string Unit, stri
 /// <param name="HermannMauguin">Its space-group symbol ("" when none).</param>
 /// <param name="Note">How the structure was obtained, when the user should know (see <see cref="SymmetryFinder.Prepare"/>).</param>
 /// <param name="Predictions">One entry per model that applies.</param>
-/// <param name="Error">Why the structure could not be predicted (null on success).</param>
-/// <param name="Status">The error's code (<see cref="CftStatus.Ok"/> on success): what the C ABI returns for it.</param>
-public sealed record StructurePrediction(string Id, Crystal? Structure, string HermannMauguin, string? Note, IReadOnlyList<Prediction> Predictions, string? Error, CftStatus Status = CftStatus.Ok)
+/// <param name="Failure">Why the structure could not be predicted, typed (null on success): its
+/// <see cref="CftException.Status"/> is what the C ABI returns and the CLI turns into its exit code.</param>
+public sealed record StructurePrediction(string Id, Crystal? Structure, string HermannMauguin, string? Note, IReadOnlyList<Prediction> Predictions, CftException? Failure = null)
 {
+    /// <summary>The failure's message (null on success).</summary>
+    public string? Error => Failure?.Message;
+    /// <summary>The failure's code (<see cref="CftStatus.Ok"/> on success).</summary>
+    public CftStatus Status => Failure?.Status ?? CftStatus.Ok;
+
     /// <summary>IT number of the standardised structure (0 when none).</summary>
     public int SpaceGroup => Structure?.Symmetry.Number ?? 0;
     /// <summary>Catalogue setting symbol of the standardised structure ("" when none).</summary>
@@ -45,7 +50,8 @@ public sealed record StructurePrediction(string Id, Crystal? Structure, string H
 
 /// <summary>
 /// Predicts properties from structures: standardises each structure to the ITA standard setting of its space group
-/// (spglib), computes its G-invariant features, batches them and runs every model. Thread-safe.
+/// (spglib), computes its G-invariant features, batches them and runs every model; when none of the models that run
+/// needs symmetry (<see cref="CftModel.NeedsSymmetry"/>) the cell is used as given, without spglib. Thread-safe.
 /// <see cref="LoadDefault"/> finds the shipped models without configuration.
 /// </summary>
 public sealed class CftPredictor : IDisposable
@@ -84,6 +90,12 @@ public sealed class CftPredictor : IDisposable
 
     /// <summary>Standardise with spglib (default). When false, structures are used in the symmetry their file gives.</summary>
     public bool Standardize { get; init; } = true;
+
+    /// <summary>
+    /// Standardise with spglib even when none of the models that run needs symmetry (by default such structures are used
+    /// as given, in P1, and their <see cref="StructurePrediction.SpaceGroup"/> is 1): for the space group in the output.
+    /// </summary>
+    public bool AlwaysStandardize { get; init; }
 
     /// <summary>Structures per model call.</summary>
     public int BatchSize { get; init; } = 256;
@@ -162,7 +174,7 @@ public sealed class CftPredictor : IDisposable
     /// (<see cref="ModelDomain.Check"/>: elements, atoms per primitive cell, formula type, novelty) is marked
     /// <see cref="Prediction.InDomain"/> false with the reason; unless <paramref name="outOfDomain"/> is true, such a
     /// prediction is dropped when another model gives the same property in its domain.
-    /// Structures that cannot be standardised get an <see cref="StructurePrediction.Error"/>; the others are unaffected.
+    /// Structures that cannot be standardised get a <see cref="StructurePrediction.Failure"/>; the others are unaffected.
     /// </summary>
     public IReadOnlyList<StructurePrediction> Predict(IReadOnlyList<Crystal> crystals, int maxDegreeOfParallelism = 1, bool outOfDomain = false) =>
         Predict(crystals, null, maxDegreeOfParallelism, outOfDomain);
@@ -179,11 +191,15 @@ public sealed class CftPredictor : IDisposable
         // Elements do not change under standardisation: coverage is known from the inputs, so the sessions of the
         // models this call needs build in the background while the structures are standardised and featurised.
         var covers = Models.Select(m => crystals.Select(c => m.Covers(c.Sites.Select(s => s.AtomicNumber))).ToArray()).ToArray();
-        for (int m = 0; m < Models.Count; m++)
-            if (outOfDomain || covers[m].Any(c => c)) Models[m].Prepare();
+        var willRun = Enumerable.Range(0, Models.Count).Where(m => outOfDomain || covers[m].Any(c => c)).ToArray();
+        foreach (int m in willRun) Models[m].Prepare();
         var prepared = new PreparedStructure?[crystals.Count];
         var errors = new CftException?[crystals.Count];
-        var outcomes = StructurePreparation.PrepareAll(crystals, ToleranceAngstrom, Standardize, maxDegreeOfParallelism, statedGroup);
+        // When no model that runs needs symmetry (pair-only models of the volume per atom: the same output on every cell
+        // of a crystal), the cell is used as given and spglib, the costliest stage, is not called; cells with more atoms
+        // than the models take are still standardised (their unique sites may be few enough).
+        int fullCellUpTo = !AlwaysStandardize && willRun.Length > 0 && willRun.All(m => !Models[m].NeedsSymmetry) ? MaxSitesPerStructure : 0;
+        var outcomes = StructurePreparation.PrepareAll(crystals, ToleranceAngstrom, Standardize, maxDegreeOfParallelism, statedGroup, fullCellUpTo);
         for (int i = 0; i < crystals.Count; i++)
         {
             if (outcomes[i].Prepared is { } p && p.Crystal.Sites.Count > MaxSitesPerStructure)
@@ -290,11 +306,11 @@ public sealed class CftPredictor : IDisposable
             if (prepared[i] is { } p)
             {
                 output[i] = nonFinite[k] is { } reason
-                    ? new StructurePrediction(crystals[i].Id, null, "", null, [], reason, CftStatus.Model)
-                    : new StructurePrediction(crystals[i].Id, p.Crystal, p.HermannMauguin, p.Note, values[k], null);
+                    ? new StructurePrediction(crystals[i].Id, null, "", null, [], new CftModelException(reason))
+                    : new StructurePrediction(crystals[i].Id, p.Crystal, p.HermannMauguin, p.Note, values[k]);
                 k++;
             }
-            else output[i] = new StructurePrediction(crystals[i].Id, null, "", null, [], errors[i]!.Message, errors[i]!.Status);
+            else output[i] = new StructurePrediction(crystals[i].Id, null, "", null, [], errors[i]);
         }
         return output;
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading.Tasks;
 using CftRuntime.Crystals;
 using CftRuntime.Errors;
@@ -20,13 +21,16 @@ public readonly record struct PreparationOutcome(PreparedStructure? Prepared, Cf
 /// </summary>
 public static class StructurePreparation
 {
-    /// <summary>Prepares one structure (see the class summary).</summary>
-    public static PreparationOutcome Prepare(Crystal input, double toleranceAngstrom, bool standardize = true, bool statedGroup = false)
+    /// <summary>Prepares one structure (see the class summary); with <paramref name="fullCell"/> the cell as given in P1
+    /// (<see cref="SymmetryFinder.FullCell"/>: no symmetry analysis).</summary>
+    public static PreparationOutcome Prepare(Crystal input, double toleranceAngstrom, bool standardize = true, bool statedGroup = false, bool fullCell = false)
     {
         ArgumentNullException.ThrowIfNull(input);
         try
         {
-            return new(statedGroup ? SymmetryFinder.Trusted(input, toleranceAngstrom) : SymmetryFinder.Prepare(input, toleranceAngstrom, standardize), null);
+            return new(statedGroup ? SymmetryFinder.Trusted(input, toleranceAngstrom)
+                : fullCell ? SymmetryFinder.FullCell(input, toleranceAngstrom)
+                : SymmetryFinder.Prepare(input, toleranceAngstrom, standardize), null);
         }
         catch (CftException e)
         {
@@ -37,9 +41,11 @@ public static class StructurePreparation
     /// <summary>
     /// Prepares every structure on up to <paramref name="maxDegreeOfParallelism"/> threads; outcome i belongs to input i.
     /// Where <paramref name="statedGroup"/>[i] is true the input's group is the caller's (trusted, never re-detected).
+    /// The others with at most <paramref name="fullCellUpTo"/> positions in their cell are used as given, in P1, without
+    /// symmetry analysis (<see cref="SymmetryFinder.FullCell"/>: for models that need none); 0 (the default) = never.
     /// </summary>
     public static PreparationOutcome[] PrepareAll(IReadOnlyList<Crystal> inputs, double toleranceAngstrom, bool standardize = true,
-        int maxDegreeOfParallelism = 1, IReadOnlyList<bool>? statedGroup = null)
+        int maxDegreeOfParallelism = 1, IReadOnlyList<bool>? statedGroup = null, int fullCellUpTo = 0)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (!(toleranceAngstrom > 0) || !double.IsFinite(toleranceAngstrom))
@@ -48,7 +54,11 @@ public static class StructurePreparation
             throw new ArgumentException($"statedGroup has {statedGroup.Count} entries for {inputs.Count} structures", nameof(statedGroup));
         var outcomes = new PreparationOutcome[inputs.Count];
         Parallel.For(0, inputs.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) },
-            i => outcomes[i] = Prepare(inputs[i], toleranceAngstrom, standardize, statedGroup is not null && statedGroup[i]));
+            i =>
+            {
+                bool stated = statedGroup is not null && statedGroup[i];
+                outcomes[i] = Prepare(inputs[i], toleranceAngstrom, standardize, stated, !stated && fullCellUpTo > 0 && inputs[i].Sites.Sum(s => s.Multiplicity) <= fullCellUpTo);
+            });
         return outcomes;
     }
 }

@@ -220,6 +220,28 @@ public static class SymmetryFinder
         return new PreparedStructure(crystal, setting.HermannMauguin, ReadNotes(input), frame, standardFrame);
     }
 
+    /// <summary>The note of a structure used as given (<see cref="FullCell"/>).</summary>
+    public const string FullCellNote = "the cell as given, in P1: the model needs no symmetry analysis";
+
+    /// <summary>
+    /// <paramref name="input"/>'s full cell as given, in P1 (every atom its own site), without symmetry analysis: for
+    /// models whose output is the same on every cell of a crystal (<see cref="Inference.CftModel.NeedsSymmetry"/> false).
+    /// No spglib call; fully occupied atoms closer than the tolerance fail as they would in <see cref="Standardize"/>.
+    /// </summary>
+    /// <exception cref="OverlappingAtomsException">Two fully occupied atoms of the cell are closer than the tolerance.</exception>
+    public static PreparedStructure FullCell(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var cell = input.ExpandToCell(toleranceAngstrom);
+        if (ClosestPair(input.Lattice, cell, toleranceAngstrom) is { } close && cell[close.I].Occupancy >= 1 - 1e-6 && cell[close.J].Occupancy >= 1 - 1e-6)
+            throw new OverlappingAtomsException(FormattableString.Invariant(
+                $"atoms overlap in the cell: {Describe(cell[close.I])} and {Describe(cell[close.J])} are {close.Distance:G3} Å apart (tolerance {toleranceAngstrom} Å); a site listed twice, or symmetry operations that do not belong to this cell?"));
+        var crystal = new Crystal(input.Id, input.Lattice, CrystalSymmetry.P1, cell, toleranceAngstrom);
+        var frame = FrameRotation.ToStandardOrientation(input.Lattice);
+        string? read = ReadNotes(input);
+        return new PreparedStructure(crystal, "P1", read is null ? FullCellNote : read + "; " + FullCellNote, frame, frame);
+    }
+
     private static string? ReadNotes(Crystal input) => input.Notes.Count > 0 ? string.Join("; ", input.Notes) : null;
 
     private static PreparedStructure PrepareCore(Crystal input, double toleranceAngstrom, bool standardize)

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using CftRuntime.Inference;
 using CftRuntime.Io;
@@ -23,6 +24,33 @@ public class ModelDomainTests
         var crystal = Standard(file);
         Assert.Equal(type, ModelDomain.FormulaType(crystal));
         Assert.Equal(atoms, ModelDomain.AtomsPerPrimitive(crystal), 9);
+    }
+
+    /// <summary>A cell used as given (P1, <see cref="SymmetryFinder.FullCell"/>) counts its own lattice points: the
+    /// conventional cell of Li2O (12 atoms, F-centred), of Si and the garnet's I-centred cell give their primitive counts,
+    /// and so does a 2×1×1 supercell of the conventional cell.</summary>
+    [Theory]
+    [InlineData("Li2O.cif", 3)]
+    [InlineData("abinit__si.cif", 2)]
+    [InlineData("garnet.cif", 80)]
+    [InlineData("LiFePO4.cif", 28)]
+    public void A_cell_as_given_counts_its_own_lattice_points(string file, double atoms)
+    {
+        var standard = Standard(file);
+        var asGiven = SymmetryFinder.FullCell(standard).Crystal;
+        Assert.Single(asGiven.Symmetry.Operations);
+        Assert.Equal(atoms, ModelDomain.AtomsPerPrimitive(asGiven), 9);
+        var cell = asGiven.Sites;
+        var doubled = new List<Crystals.Site>();
+        foreach (var s in cell) { doubled.Add(s with { X = s.X / 2 }); doubled.Add(s with { X = s.X / 2 + 0.5 }); }
+        var m = standard.Lattice;
+        var supercell = new Crystals.Crystal("2x1x1", Crystals.Lattice.FromVectors([2 * m[0, 0], 2 * m[0, 1], 2 * m[0, 2], m[1, 0], m[1, 1], m[1, 2], m[2, 0], m[2, 1], m[2, 2]]),
+            Crystals.CrystalSymmetry.P1, doubled);
+        Assert.Equal(2 * cell.Count, supercell.AtomCount);
+        Assert.Equal(atoms, ModelDomain.AtomsPerPrimitive(supercell), 9);
+        // A displaced atom breaks the translations: the whole cell is primitive then.
+        var broken = new Crystals.Crystal("broken", asGiven.Lattice, Crystals.CrystalSymmetry.P1, cell.Select((s, i) => i == 0 ? s with { X = s.X + 0.01 } : s));
+        Assert.Equal(cell.Count, ModelDomain.AtomsPerPrimitive(broken), 9);
     }
 
     private static ModelDomain Perovskites(string json) =>

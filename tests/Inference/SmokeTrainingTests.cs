@@ -1,8 +1,12 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Linq;
 using CftRuntime.Cli.Commands;
+using CftRuntime.Errors;
 using CftRuntime.Inference;
+using CftRuntime.Io;
+using CftRuntime.Symmetry;
 using Xunit;
 
 namespace CftRuntime.Tests.Inference;
@@ -13,6 +17,58 @@ namespace CftRuntime.Tests.Inference;
 /// </summary>
 public class SmokeTrainingTests
 {
+    /// <summary>
+    /// A pair-only model of the volume per atom (<c>--positional none --cell volume</c>) needs no symmetry: CftPredictor
+    /// uses each cell as given, in P1, without spglib, and the predictions, uncertainties and domain notes equal those on
+    /// the standardised cells (<see cref="CftPredictor.AlwaysStandardize"/>).
+    /// </summary>
+    [Fact]
+    public void A_model_that_needs_no_symmetry_predicts_the_cell_as_given_as_the_standardised_one()
+    {
+        using var dir = new TempFolder("cft-smoke-p1");
+        string onnx = Train(dir.Path, "carbon_24_sample.csv", "energy_per_atom", "eV/atom", "--positional", "none", "--cell", "volume");
+        var crystals = StructureSource.Enumerate([Path.Combine(TestData.RepositoryRoot, "data", "examples", "carbon_24_sample.csv")]).Take(24).Select(r => r.Crystal!).ToList();
+        using var asGiven = new CftPredictor([CftModel.Load(onnx)]);
+        using var standardised = new CftPredictor([CftModel.Load(onnx)]) { AlwaysStandardize = true };
+        Assert.False(asGiven.Models[0].NeedsSymmetry);
+        var a = asGiven.Predict(crystals, 2, outOfDomain: true);
+        var b = standardised.Predict(crystals, 2, outOfDomain: true);
+        Assert.Contains(b, r => r.SpaceGroup > 1); // the comparison covers cells that standardisation changes
+        for (int i = 0; i < crystals.Count; i++)
+        {
+            Assert.Equal(CftStatus.Ok, a[i].Status);
+            Assert.Equal(1, a[i].SpaceGroup); // used as given: no symmetry analysis
+            Assert.Contains(SymmetryFinder.FullCellNote, a[i].Note);
+            var (p, q) = (a[i].Predictions.Single(), b[i].Predictions.Single());
+            Assert.True(ModelTestData.Close(p.Value, q.Value, 1e-5), $"{crystals[i].Id} ({b[i].HermannMauguin}): as given {p.Value}, standardised {q.Value}");
+            Assert.True(Math.Abs(p.Std!.Value - q.Std!.Value) <= 1e-4 * Math.Max(1, Math.Abs(q.Value)), $"{crystals[i].Id}: std {p.Std} vs {q.Std}");
+            // The same domain notes, but for the novelty clause of a structure exactly at the threshold (float rounding).
+            static string Domain(string? note) => string.Join("; ", (note ?? "").Split("; ").Where(part => !part.StartsWith("embedding distance", StringComparison.Ordinal)));
+            Assert.True(Domain(p.DomainNote) == Domain(q.DomainNote), $"{crystals[i].Id}: as given '{p.DomainNote}', standardised '{q.DomainNote}'");
+        }
+        // The same model with one that needs symmetry: everything is standardised once, for both.
+        using var mixed = new CftPredictor([CftModel.Load(onnx), CftModel.Load(ModelTestData.ModelPath("carbon_24-energy_per_atom"))]);
+        var c = mixed.Predict(crystals, 2, outOfDomain: true);
+        Assert.Equal(b.Select(r => r.SpaceGroup), c.Select(r => r.SpaceGroup));
+    }
+
+    private static string Train(string dir, string sample, string target, string unit, params string[] options)
+    {
+        string npz = Path.Combine(dir, "data.npz");
+        Assert.Equal(0, FeaturizeCommand.Run([Path.Combine(TestData.RepositoryRoot, "data", "examples", sample)], npz, 1, new StringWriter(), new StringWriter()));
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestData.RepositoryRoot };
+        foreach (var a in new[] { "trainer/cft_train.py", "--data", npz, "--target", target, "--unit", unit, "--out", Path.Combine(dir, "smoke.onnx"),
+                     "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64", "--members", "3", "--split-seed", "1" }.Concat(options))
+            psi.ArgumentList.Add(a);
+        psi.Environment["OPENBLAS_NUM_THREADS"] = "1";
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(300_000), "the smoke training did not finish in 5 minutes");
+        Assert.True(p.ExitCode == 0, $"cft_train.py exited {p.ExitCode}:\n{output}\n{stderr.Result}");
+        return Path.Combine(dir, "smoke.onnx");
+    }
+
     /// <summary>Every model kind that is shipped: gap head, plain regression (with and without pair features), log10 moduli.</summary>
     [Theory]
     [InlineData("perov_5_sample.csv", "dir_gap", "eV", "--head", "gap")]
