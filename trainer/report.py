@@ -139,6 +139,21 @@ def zeroshot_table(directory):
     return lines
 
 
+ORBIT_HEADER = ("| group (order \\|G\\|) | Spearman, pairs near each other's orbit: CFT | plain (P1) | Spearman, uniform random pairs: CFT | plain (P1) | "
+                "check: plain encoding vs plain distance | pairs |")
+
+
+def orbit_table(path):
+    """Feature distance against orbit distance (trainer/orbit_distance.py's JSON)."""
+    with open(path) as f:
+        doc = json.load(f)
+    lines = [ORBIT_HEADER, "|---|---:|---:|---:|---:|---:|---:|"]
+    for g in doc["groups"]:
+        lines.append(f"| {g['group']} ({g['order']}) | {g['near_cft_spearman']:.2f} | {g['near_plain_spearman']:.2f} | {g['random_cft_spearman']:.2f} | "
+                     f"{g['random_plain_spearman']:.2f} | {g['plain_vs_cell_distance_spearman']:.2f} | {g['pairs']} |")
+    return lines
+
+
 def load_any(directory, name):
     path = os.path.join(directory, name + ".metrics.json")
     if not os.path.exists(path):
@@ -156,6 +171,9 @@ def main():
         return
     if len(sys.argv) > 2 and sys.argv[2] == "tensor":
         print("\n".join(tensor_table(os.path.join(runs, "tensor"))))
+        return
+    if len(sys.argv) > 2 and sys.argv[2] == "orbit":
+        print("\n".join(orbit_table(os.path.join(runs, "orbit", "orbit_distance.json"))))
         return
     if len(sys.argv) > 2 and sys.argv[2] == "cv":
         print("\n".join(cv_table(os.path.join(runs, "cv"))))

@@ -8,6 +8,7 @@
 #   bash trainer/reproduce.sh tensor     (only the tensor models, docs/tensors.md: about 20 minutes on 2 cores)
 #   bash trainer/reproduce.sh ablation-cmr (the feature ablation and zero-shot at CMR scale, 3 seeds, docs/models.md)
 #   bash trainer/reproduce.sh raw        (the paper's baseline: raw P1 features, and its predictions under an origin shift)
+#   bash trainer/reproduce.sh orbit      (feature distance against orbit distance, docs/models.md: seconds)
 # The ablation part took about 2 hours on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,6 +84,15 @@ if [ "${1:-}" = raw ]; then
   train raw/cmr_raw-e_form cmr-raw e_form eV/atom "${E[@]}" --members 1 --epochs 100 --patience 100 \
     --description "cmr_perovskites/data.csv as given (P1 CIFs, no standardisation): the paper's baseline"
   /usr/bin/python3 trainer/origin_shift.py --cft $cft --raw "$runs/raw/cmr_raw-e_form.onnx" --out trainer/results/raw/origin_shift.json
+  exit 0
+fi
+# The seed's finding "the encoding reflects orbit distances" (docs/models.md): feature distance against the distance
+# between orbits for six groups (a few seconds).
+if [ "${1:-}" = orbit ]; then
+  dotnet publish native -c Release -o "$runs/libcft" -v q -nologo >/dev/null
+  mkdir -p trainer/results/orbit
+  CFT_LIBRARY="$runs/libcft/libcft.so" PYTHONPATH=python /usr/bin/python3 trainer/orbit_distance.py --out trainer/results/orbit/orbit_distance.json
+  /usr/bin/python3 trainer/report.py trainer/results orbit
   exit 0
 fi
 # Tensor models (docs/tensors.md): CIFs and targets in each tensor's frame, features with the tensor basis and frame

@@ -101,3 +101,29 @@ def test_origin_shift_table_comes_from_the_committed_measurement():
     # CFT's prediction does not move with the origin; the raw description's does.
     cft, raw = result["models"][1], result["models"][0]
     assert cft["max_change"] < 1e-4 < raw["mean_change"]
+
+
+def test_orbit_distance_table_comes_from_the_committed_measurement():
+    """docs/models.md's orbit-distance table is report.py's rendering of trainer/results/orbit/orbit_distance.json."""
+    text = open(os.path.join(REPO, "docs", "models.md"), encoding="utf-8").read()
+    path = os.path.join(REPO, "trainer", "results", "orbit", "orbit_distance.json")
+    expected = report.orbit_table(path)
+    start = text.index(report.ORBIT_HEADER)
+    assert text[start:].splitlines()[:len(expected)] == expected
+    import json
+    committed = {g["group"]: g for g in json.load(open(path))["groups"]}
+    assert sorted(committed) == [14, 62, 123, 194, 221, 225]
+    # The encoding reflects orbit distances near an orbit; the plain one does not (the finding the doc states).
+    assert all(g["near_cft_spearman"] > 0.6 > 0.25 > g["near_plain_spearman"] for g in committed.values())
+
+
+def test_orbit_distance_measurement_reproduces(tmp_path):
+    """The committed measurement is what trainer/orbit_distance.py measures now (seconds; fixed seed)."""
+    import json
+    import subprocess
+    out = tmp_path / "orbit.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    subprocess.run([sys.executable, os.path.join(REPO, "trainer", "orbit_distance.py"), "--pairs", "4000", "--out", str(out)],
+                   check=True, env=env, capture_output=True)
+    committed = json.load(open(os.path.join(REPO, "trainer", "results", "orbit", "orbit_distance.json")))
+    assert json.load(open(out)) == committed
