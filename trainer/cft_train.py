@@ -64,6 +64,7 @@ def parse_args(argv=None):
     p.add_argument("--blocks", type=int, default=3)
     p.add_argument("--ff", type=int, default=256)
     p.add_argument("--dropout", type=float, default=0.0)
+    p.add_argument("--weight-decay", type=float, default=1e-4, help="AdamW weight decay")
     p.add_argument("--feature-dropout", type=float, default=0.0, help="dropout on the Fourier features' projection (training only)")
     p.add_argument("--fourier-init", choices=["default", "zero"], default="default", help="'zero': the Fourier projection starts at 0 (training starts from the pair-only model)")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps (smoke runs)")
@@ -217,7 +218,7 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
     y_train = y_all[split["train"]]
     positives = int((y_train > 0).sum())
     model.positive_weight = torch.tensor(float(len(y_train) - positives) / positives if args.head == "gap" and positives else 1.0)
-    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     train = np.array(split["train"])
     steps_per_epoch = math.ceil(len(train) / args.batch_size)
     total_steps = args.max_steps or args.epochs * steps_per_epoch
@@ -346,7 +347,8 @@ def main(argv=None):
               "seconds": round(time.time() - started, 1), "positional": args.positional, "pairs": args.pairs, "cell": args.cell,
               "element_features": args.element_features, "schedule": args.schedule, "log10": args.log10,
               "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed,
-              "folds": args.folds, "fold": args.fold}
+              "folds": args.folds, "fold": args.fold,
+              "regularisation": {"dropout": args.dropout, "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay}}
     outputs = {name: ensemble_outputs(ensemble, data, idx, zero) for name, idx in split.items()}
     for name, idx in split.items():
         result[name] = metrics(y_all[idx], outputs[name][0])
@@ -405,7 +407,8 @@ def main(argv=None):
                       if args.folds else f"sha256('{args.split_seed}:'+id) -> 80% train / 10% val / 10% test") + f"; held-out groups: {sorted(held_out) or 'none'}",
         "cft.metrics": json.dumps({k: result.get(k) for k in ("train", "val", "test", "test_log10_mae", "unseen", "member_test_mae", "calibration", "baseline_train_mean_mae", "baseline_composition_mae", "baseline_always_zero_mae")}),
         "cft.architecture": json.dumps({"d": args.d, "heads": args.heads, "blocks": args.blocks, "ff": args.ff, "members": args.members,
-                                        "element_features": args.element_features}),
+                                        "element_features": args.element_features, "cell": args.cell, "dropout": args.dropout,
+                                        "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay}),
     }
     if args.metrics_only:
         with open(stem + ".metrics.json", "w") as f:

@@ -93,9 +93,9 @@ public static class PredictCommand
             int done = 0, position = 0;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long lastProgress = 0;
-            // The next chunk is read (CIF text is parsed serially) while this one is standardised and predicted.
+            // With more than one job the next chunk is read (CIF text is parsed serially) while this one is standardised and predicted.
             var mine = StructureSource.Enumerate(paths, poscarSpecies).Where(_ => position++ % shardCount == shardIndex);
-            foreach (var chunk in ReadAhead.Chunks(mine, chunkSize))
+            foreach (var chunk in ReadAhead.Chunks(mine, chunkSize, options.Jobs))
             {
                 var readable = chunk.Where(r => r.Crystal is not null).ToList();
                 var results = predictor.Predict(readable.Select(r => r.Crystal!).ToList(), options.Jobs, outOfDomain: options.Models.Count > 0);

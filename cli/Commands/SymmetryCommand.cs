@@ -40,7 +40,7 @@ public static class SymmetryCommand
         if (jobs < 1) throw new CliUsageException("--jobs must be at least 1");
         int failed = 0;
         // Streaming in chunks: each chunk is standardised on every thread (while the next is read), then written in input order.
-        foreach (var chunk in ReadAhead.Chunks(StructureSource.Enumerate(paths, poscarSpecies), 64 * jobs))
+        foreach (var chunk in ReadAhead.Chunks(StructureSource.Enumerate(paths, poscarSpecies), 64 * jobs, jobs))
         {
             var readable = chunk.Where(r => r.Crystal is not null).ToList();
             var outcomes = StructurePreparation.PrepareAll(readable.Select(r => r.Crystal!).ToList(), tolerance, maxDegreeOfParallelism: jobs);

@@ -331,7 +331,7 @@ public sealed class CftPredictor : IDisposable
     /// Splits indices sorted by size into batches of at most <paramref name="batchSize"/> whose largest structure
     /// has at most twice the sites of the smallest, so that padding costs at most 2× (4× for pair tensors).
     /// </summary>
-    private static int[][] SizeBuckets(int[] sortedBySize, Func<int, int> size, int batchSize)
+    internal static int[][] SizeBuckets(int[] sortedBySize, Func<int, int> size, int batchSize)
     {
         var chunks = new List<int[]>();
         int start = 0;

@@ -23,6 +23,18 @@ public static class ReadAhead
         return Iterate(source, chunkSize);
     }
 
+    /// <summary>
+    /// As <see cref="Chunks{T}(IEnumerable{T}, int)"/> for a run on <paramref name="threads"/> threads: with one thread the
+    /// chunks are read on the calling thread, in turn with the work (one thread in all, as <c>--jobs 1</c> promises);
+    /// with more, one chunk ahead is read in the background.
+    /// </summary>
+    public static IEnumerable<T[]> Chunks<T>(IEnumerable<T> source, int chunkSize, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
+        return threads <= 1 ? source.Chunk(chunkSize) : Iterate(source, chunkSize);
+    }
+
     private static IEnumerable<T[]> Iterate<T>(IEnumerable<T> source, int chunkSize)
     {
         using var stop = new CancellationTokenSource();

@@ -62,4 +62,20 @@ public class ReadAheadTests
             foreach (var _ in ReadAhead.Chunks(Enumerable.Range(0, 1_000_000), 5)) throw new TimeZoneNotFoundException();
         });
     }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(2, true)]
+    public void One_thread_reads_on_the_calling_thread_more_read_ahead(int threads, bool background)
+    {
+        int caller = Environment.CurrentManagedThreadId;
+        var readers = new HashSet<int>();
+        IEnumerable<int> Source()
+        {
+            for (int i = 0; i < 100; i++) { lock (readers) readers.Add(Environment.CurrentManagedThreadId); yield return i; }
+        }
+        var chunks = ReadAhead.Chunks(Source(), 7, threads).ToList();
+        Assert.Equal(Enumerable.Range(0, 100), chunks.SelectMany(c => c));
+        Assert.Equal(background, !readers.SequenceEqual([caller]));
+    }
 }
