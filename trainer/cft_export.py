@@ -10,7 +10,38 @@ INPUT_NAMES = ["features", "atomic_number", "weight", "lattice"]
 OUTPUT_NAMES = ["prediction", "std", "novelty"]
 
 
-def export_onnx(model, data, indices, zero, path, metadata):
+def store_fp16(proto, minimum=256):
+    """Float initializers of at least `minimum` values that fp16 holds exactly stored as fp16, each read through a Cast to
+    fp32 (the graph computes in fp32 as before; the weights were rounded to fp16 before any metric was measured)."""
+    import onnx
+    from onnx import helper, numpy_helper
+    graph = proto.graph
+    casts = []
+    for init in graph.initializer:
+        if init.data_type != onnx.TensorProto.FLOAT:
+            continue
+        array = numpy_helper.to_array(init)
+        # Only values fp16 holds exactly (the rounded weights); constants computed from them (the novelty bank, folded
+        # products) stay fp32, so the graph computes what PyTorch computed.
+        if array.size < minimum or not np.array_equal(array.astype(np.float16).astype(np.float32), array):
+            continue
+        name = init.name
+        half = numpy_helper.from_array(array.astype(np.float16), name + "_fp16")
+        init.CopyFrom(half)
+        casts.append(helper.make_node("Cast", [name + "_fp16"], [name], to=onnx.TensorProto.FLOAT, name=name + "_cast"))
+    for node in reversed(casts):
+        graph.node.insert(0, node)
+
+
+def round_to_fp16(model):
+    """Rounds a trained member's weights and float buffers to fp16 values (kept as fp32 tensors), before any metric is
+    measured, so that every reported number is the stored model's (store_fp16 then stores them in half the bytes)."""
+    with torch.no_grad():
+        for tensor in list(model.parameters()) + [b for b in model.buffers() if b.is_floating_point()]:
+            tensor.copy_(tensor.half().float())
+
+
+def export_onnx(model, data, indices, zero, path, metadata, fp16=False):
     pairs = model.radial > 0
     example = data.batch(indices[:2], zero, pairs)
     axes = {"features": {0: "batch", 1: "sites"}, "atomic_number": {0: "batch", 1: "sites"},
@@ -26,6 +57,8 @@ def export_onnx(model, data, indices, zero, path, metadata):
         entry = proto.metadata_props.add()
         entry.key, entry.value = key, value
     proto.producer_name = "cft_train"
+    if fp16:
+        store_fp16(proto)
     onnx.checker.check_model(proto)
     onnx.save(proto, path)
 

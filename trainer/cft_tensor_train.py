@@ -157,29 +157,6 @@ def fibonacci_sphere(n=2000):
 SPHERE = fibonacci_sphere()
 
 
-def store_fp16(proto, minimum=256):
-    """Float initializers of at least `minimum` values that fp16 holds exactly stored as fp16, each read through a Cast to
-    fp32 (the graph computes in fp32 as before; the weights were rounded to fp16 before any metric was measured)."""
-    import onnx
-    from onnx import helper, numpy_helper
-    graph = proto.graph
-    casts = []
-    for init in graph.initializer:
-        if init.data_type != onnx.TensorProto.FLOAT:
-            continue
-        array = numpy_helper.to_array(init)
-        # Only values fp16 holds exactly (the rounded weights); constants computed from them (the novelty bank, folded
-        # products) stay fp32, so the graph computes what PyTorch computed.
-        if array.size < minimum or not np.array_equal(array.astype(np.float16).astype(np.float32), array):
-            continue
-        name = init.name
-        half = numpy_helper.from_array(array.astype(np.float16), name + "_fp16")
-        init.CopyFrom(half)
-        casts.append(helper.make_node("Cast", [name + "_fp16"], [name], to=onnx.TensorProto.FLOAT, name=name + "_cast"))
-    for node in reversed(casts):
-        graph.node.insert(0, node)
-
-
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, help=".npz from `cft featurize --tensor-basis KIND`")
@@ -294,9 +271,8 @@ def main(argv=None):
         model.eval()
         if args.fp16:
             # Stored as fp16 in the ONNX file (half the size); rounded here so that every metric is the shipped model's.
-            with torch.no_grad():
-                for tensor in list(model.parameters()) + [b for b in model.buffers() if b.is_floating_point()]:
-                    tensor.copy_(tensor.half().float())
+            from cft_export import round_to_fp16
+            round_to_fp16(model)
         members.append(model)
 
     with torch.no_grad():
@@ -390,6 +366,7 @@ def main(argv=None):
         entry.key, entry.value = key, value
     proto.producer_name = "cft_tensor_train"
     if args.fp16:
+        from cft_export import store_fp16
         store_fp16(proto)
     onnx.checker.check_model(proto)
     onnx.save(proto, args.out)

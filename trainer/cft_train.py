@@ -20,6 +20,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cft_data import FeaturizedDataset, split_of  # noqa: E402
 from cft_model import CftModel, EnsembleModel, StackedEnsemble, element_properties  # noqa: E402
+from cft_export import round_to_fp16  # noqa: E402
 
 VERSION = "1.1.0"
 ELEMENT_TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "element_properties.json")
@@ -64,6 +65,7 @@ def parse_args(argv=None):
     p.add_argument("--blocks", type=int, default=3)
     p.add_argument("--ff", type=int, default=256)
     p.add_argument("--dropout", type=float, default=0.0)
+    p.add_argument("--fp16", action="store_true", help="weights rounded to and stored as fp16 (Cast to fp32 in the graph): half the file size")
     p.add_argument("--weight-decay", type=float, default=1e-4, help="AdamW weight decay")
     p.add_argument("--feature-dropout", type=float, default=0.0, help="dropout on the Fourier features' projection (training only)")
     p.add_argument("--fourier-init", choices=["default", "zero"], default="default", help="'zero': the Fourier projection starts at 0 (training starts from the pair-only model)")
@@ -332,6 +334,9 @@ def main(argv=None):
             print(f"cft_train: {args.data} target={args.target} structures train/val/test/unseen = "
                   f"{len(split['train'])}/{len(split['val'])}/{len(split['test'])}/{len(split['unseen'])}; "
                   f"{sum(p.numel() for p in model.parameters()):,} parameters per member, {args.members} members", flush=True)
+        if args.fp16:
+            # Stored as fp16 in the ONNX file (half the size); rounded here so that every metric is the shipped model's.
+            round_to_fp16(model)
         members.append(model)
         epochs.append(epoch)
         steps += member_steps
@@ -408,7 +413,7 @@ def main(argv=None):
         "cft.metrics": json.dumps({k: result.get(k) for k in ("train", "val", "test", "test_log10_mae", "unseen", "member_test_mae", "calibration", "baseline_train_mean_mae", "baseline_composition_mae", "baseline_always_zero_mae")}),
         "cft.architecture": json.dumps({"d": args.d, "heads": args.heads, "blocks": args.blocks, "ff": args.ff, "members": args.members,
                                         "element_features": args.element_features, "cell": args.cell, "dropout": args.dropout,
-                                        "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay}),
+                                        "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay, "fp16": args.fp16}),
     }
     if args.metrics_only:
         with open(stem + ".metrics.json", "w") as f:
@@ -423,7 +428,7 @@ def main(argv=None):
         for a, b in zip(ensemble(*probe), stacked(*probe)):
             if not torch.allclose(a, b, rtol=1e-5, atol=1e-4):
                 sys.exit(f"cft_train: the stacked ensemble differs from its members: {a} vs {b}")
-    export_onnx(stacked, data, split["test"] or split["val"], zero, args.out, metadata)
+    export_onnx(stacked, data, split["test"] or split["val"], zero, args.out, metadata, fp16=args.fp16)
     vectors = list((split["test"] or split["val"])[:4])
     if args.head == "gap":
         # Include the two structures with the highest non-metal logits, so the vectors exercise the gate's open branch.

@@ -69,12 +69,13 @@ public class SmokeTrainingTests
         return Path.Combine(dir, "smoke.onnx");
     }
 
-    /// <summary>Every model kind that is shipped: gap head, plain regression (with and without pair features), log10 moduli.</summary>
+    /// <summary>Every model kind that is shipped: gap head, plain regression (with and without pair features), log10 moduli, fp16 weights.</summary>
     [Theory]
     [InlineData("perov_5_sample.csv", "dir_gap", "eV", "--head", "gap")]
     [InlineData("perov_5_sample.csv", "heat_ref", "eV/cell", "--pairs", "none")]
     [InlineData("carbon_24_sample.csv", "energy_per_atom", "eV/atom", "--positional", "none")]
     [InlineData("mp_elastic_sample.csv", "K_Voigt", "GPa", "--log10", "")]
+    [InlineData("perov_5_sample.csv", "heat_ref", "eV/cell", "--fp16", "")]
     public async System.Threading.Tasks.Task The_trainer_exports_an_ensemble_that_loads_and_matches_its_test_vectors(string sample, string target, string unit, string option, string value)
     {
         string dir = Path.Combine(Path.GetTempPath(), $"cft-smoke-{Guid.NewGuid():N}");
@@ -106,6 +107,8 @@ public class SmokeTrainingTests
             Assert.Equal(option != "--positional", model.UsesFourierFeatures);
             Assert.True(model.Domain.IsDescribed);
             Assert.NotNull(model.Domain.NoveltyThreshold);
+            // fp16: the weights are stored as half-precision initializers, read through Casts (trainer/cft_export.py store_fp16).
+            Assert.Equal(option == "--fp16", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(Path.Combine(dir, "smoke.onnx"))).Contains("_fp16"));
             var vectors = ModelTestData.ReadTestVectors(Path.Combine(dir, "smoke.testvectors.json"));
             var run = model.Run(vectors.Input);
             for (int i = 0; i < run.Prediction.Length; i++)
