@@ -52,20 +52,48 @@ public class SmokeTrainingTests
         Assert.Equal(b.Select(r => r.SpaceGroup), c.Select(r => r.SpaceGroup));
     }
 
-    private static string Train(string dir, string sample, string target, string unit, params string[] options)
+    /// <summary>The tensor trainer (trainer/cft_tensor_train.py, the shipped tensor models' kind): a dielectric sample
+    /// featurized with its tensor basis, a few epochs, the export loads as a tensor model and ONNX Runtime reproduces
+    /// PyTorch's member tensors.</summary>
+    [Fact]
+    public void The_tensor_trainer_exports_a_model_that_matches_its_test_vectors()
     {
-        string npz = Path.Combine(dir, "data.npz");
-        Assert.Equal(0, FeaturizeCommand.Run([Path.Combine(TestData.RepositoryRoot, "data", "examples", sample)], npz, 1, new StringWriter(), new StringWriter()));
+        using var dir = new TempFolder("cft-smoke-tensor");
+        string examples = Path.Combine(TestData.RepositoryRoot, "data", "examples");
+        string npz = Path.Combine(dir.Path, "data.npz");
+        Assert.Equal(0, FeaturizeCommand.Run([Path.Combine(examples, "dielectric_tensors_sample.csv")], npz, 1, new StringWriter(), new StringWriter(), tensorBasis: CftRuntime.Tensors.TensorKind.Dielectric));
+        string onnx = Path.Combine(dir.Path, "smoke.onnx");
+        RunPython(["trainer/cft_tensor_train.py", "--data", npz, "--targets", Path.Combine(examples, "dielectric_tensors_sample.json"), "--target", "e_electronic",
+            "--unit", "", "--out", onnx, "--epochs", "2", "--members", "2", "--d", "16", "--heads", "2", "--blocks", "1", "--ff", "32", "--split-seed", "1"]);
+        using var model = CftModel.Load(onnx);
+        Assert.Equal(CftRuntime.Tensors.TensorKind.Dielectric, model.Tensor);
+        Assert.Equal("e_electronic", model.Property);
+        var vectors = ModelTestData.ReadTensorVectors(Path.ChangeExtension(onnx, ".testvectors.json"));
+        var output = model.Run(vectors.Input);
+        Assert.Equal(2, output.Members);
+        double scale = vectors.Members.Max(v => Math.Abs(v));
+        for (int i = 0; i < vectors.Members.Length; i++)
+            Assert.True(Math.Abs(output.TensorMembers![i] - vectors.Members[i]) <= 1e-4 * scale, $"entry {i}: ONNX Runtime {output.TensorMembers[i]}, PyTorch {vectors.Members[i]}");
+    }
+
+    private static void RunPython(string[] arguments)
+    {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestData.RepositoryRoot };
-        foreach (var a in new[] { "trainer/cft_train.py", "--data", npz, "--target", target, "--unit", unit, "--out", Path.Combine(dir, "smoke.onnx"),
-                     "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64", "--members", "3", "--split-seed", "1" }.Concat(options))
-            psi.ArgumentList.Add(a);
+        foreach (var a in arguments) psi.ArgumentList.Add(a);
         psi.Environment["OPENBLAS_NUM_THREADS"] = "1";
         using var p = Process.Start(psi)!;
         var stderr = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd();
         Assert.True(p.WaitForExit(300_000), "the smoke training did not finish in 5 minutes");
-        Assert.True(p.ExitCode == 0, $"cft_train.py exited {p.ExitCode}:\n{output}\n{stderr.Result}");
+        Assert.True(p.ExitCode == 0, $"{arguments[0]} exited {p.ExitCode}:\n{output}\n{stderr.Result}");
+    }
+
+    private static string Train(string dir, string sample, string target, string unit, params string[] options)
+    {
+        string npz = Path.Combine(dir, "data.npz");
+        Assert.Equal(0, FeaturizeCommand.Run([Path.Combine(TestData.RepositoryRoot, "data", "examples", sample)], npz, 1, new StringWriter(), new StringWriter()));
+        RunPython(new[] { "trainer/cft_train.py", "--data", npz, "--target", target, "--unit", unit, "--out", Path.Combine(dir, "smoke.onnx"),
+            "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64", "--members", "3", "--split-seed", "1" }.Concat(options).ToArray());
         return Path.Combine(dir, "smoke.onnx");
     }
 
