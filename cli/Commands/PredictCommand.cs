@@ -44,7 +44,7 @@ public static class PredictCommand
         var format = new Option<Format>("--format") { Description = "table, csv (" + CsvHeader + ") or json (one object per line)", DefaultValueFactory = _ => Format.Table };
         var tolerance = new Option<double>("--tolerance") { Description = "Symmetry tolerance in Å for standardisation", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
         var keep = new Option<bool>("--keep-setting") { Description = "Use each structure in the symmetry its file gives, without standardising it (spglib)" };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Threads", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Threads (1: one thread in all, reading included; more: the next inputs are read in the background)", DefaultValueFactory = _ => 1 };
         var batch = new Option<int>("--batch-size") { Description = "Structures per model call", DefaultValueFactory = _ => 256 };
         var shard = new Option<string?>("--shard") { Description = "i/n: predict only inputs i, i+n, i+2n, … (0-based i), e.g. --shard $SLURM_ARRAY_TASK_ID/8 under a job array" };
         var species = SpeciesOption.Create();
