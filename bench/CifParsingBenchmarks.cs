@@ -19,9 +19,7 @@ public class CifParsingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CftRuntime.sln"))) dir = dir.Parent;
-        string corpus = Path.Combine(dir?.FullName ?? throw new InvalidOperationException("repository root not found"), "..", "shared", "data", "cif");
+        string corpus = Path.Combine(BenchData.RepositoryRoot, "..", "shared", "data", "cif");
         _files = Directory.EnumerateFiles(corpus, "*.cif", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal)
             .Select(f => (Path.GetFileName(f), File.ReadAllText(f))).ToArray();
         if (_files.Length != 586) throw new InvalidOperationException($"expected the 586-file corpus, found {_files.Length} files in {corpus}");

@@ -38,19 +38,8 @@ public class StageBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CftRuntime.sln"))) dir = dir.Parent;
-        string root = dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-        string set = Model.Split('-')[0];
-        var rows = new List<(string, string)>();
-        string[]? header = null;
-        foreach (var row in CsvReader.ReadFile(Path.Combine(root, "..", "shared", "data", set, set == "carbon_24" ? "val.csv" : "data.csv")))
-        {
-            if (header is null) { header = row; continue; }
-            rows.Add((row[Array.IndexOf(header, "material_id")], row[Array.IndexOf(header, "cif")]));
-            if (rows.Count == Structures) break;
-        }
-        _inputs = rows.ToArray();
+        string root = BenchData.RepositoryRoot;
+        _inputs = BenchData.Rows(Model.Split('-')[0], Structures);
         _read = Read();
         _prepared = Prepare();
         _features = Fourier();

@@ -26,7 +26,8 @@ public class SmokeTrainingTests
     public void A_model_that_needs_no_symmetry_predicts_the_cell_as_given_as_the_standardised_one()
     {
         using var dir = new TempFolder("cft-smoke-p1");
-        string onnx = Train(dir.Path, "carbon_24_sample.csv", "energy_per_atom", "eV/atom", "--positional", "none", "--cell", "volume");
+        Train(dir.Path, "carbon_24_sample.csv", "energy_per_atom", "eV/atom", "--positional", "none", "--cell", "volume");
+        string onnx = Path.Combine(dir.Path, "smoke.onnx");
         var crystals = StructureSource.Enumerate([Path.Combine(TestData.RepositoryRoot, "data", "examples", "carbon_24_sample.csv")]).Take(24).Select(r => r.Crystal!).ToList();
         using var asGiven = new CftPredictor([CftModel.Load(onnx)]);
         using var standardised = new CftPredictor([CftModel.Load(onnx)]) { AlwaysStandardize = true };
@@ -76,7 +77,8 @@ public class SmokeTrainingTests
             Assert.True(Math.Abs(output.TensorMembers![i] - vectors.Members[i]) <= 1e-4 * scale, $"entry {i}: ONNX Runtime {output.TensorMembers[i]}, PyTorch {vectors.Members[i]}");
     }
 
-    private static void RunPython(string[] arguments)
+    /// <summary>Runs a trainer script from the repository root; fails the test unless it exits 0 within 5 minutes; its stdout.</summary>
+    private static string RunPython(string[] arguments)
     {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestData.RepositoryRoot };
         foreach (var a in arguments) psi.ArgumentList.Add(a);
@@ -86,15 +88,16 @@ public class SmokeTrainingTests
         string output = p.StandardOutput.ReadToEnd();
         Assert.True(p.WaitForExit(300_000), "the smoke training did not finish in 5 minutes");
         Assert.True(p.ExitCode == 0, $"{arguments[0]} exited {p.ExitCode}:\n{output}\n{stderr.Result}");
+        return output;
     }
 
+    /// <summary>Featurizes a bundled sample and trains a 3-member smoke ensemble (6 steps) into dir/smoke.onnx; the trainer's stdout.</summary>
     private static string Train(string dir, string sample, string target, string unit, params string[] options)
     {
         string npz = Path.Combine(dir, "data.npz");
         Assert.Equal(0, FeaturizeCommand.Run([Path.Combine(TestData.RepositoryRoot, "data", "examples", sample)], npz, 1, new StringWriter(), new StringWriter()));
-        RunPython(new[] { "trainer/cft_train.py", "--data", npz, "--target", target, "--unit", unit, "--out", Path.Combine(dir, "smoke.onnx"),
+        return RunPython(new[] { "trainer/cft_train.py", "--data", npz, "--target", target, "--unit", unit, "--out", Path.Combine(dir, "smoke.onnx"),
             "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64", "--members", "3", "--split-seed", "1" }.Concat(options).ToArray());
-        return Path.Combine(dir, "smoke.onnx");
     }
 
     /// <summary>Every model kind that is shipped: gap head, plain regression (with and without pair features), log10 moduli, fp16 weights.</summary>
@@ -104,52 +107,31 @@ public class SmokeTrainingTests
     [InlineData("carbon_24_sample.csv", "energy_per_atom", "eV/atom", "--positional", "none")]
     [InlineData("mp_elastic_sample.csv", "K_Voigt", "GPa", "--log10", "")]
     [InlineData("perov_5_sample.csv", "heat_ref", "eV/cell", "--fp16", "")]
-    public async System.Threading.Tasks.Task The_trainer_exports_an_ensemble_that_loads_and_matches_its_test_vectors(string sample, string target, string unit, string option, string value)
+    public void The_trainer_exports_an_ensemble_that_loads_and_matches_its_test_vectors(string sample, string target, string unit, string option, string value)
     {
-        string dir = Path.Combine(Path.GetTempPath(), $"cft-smoke-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        try
-        {
-            string npz = Path.Combine(dir, "data.npz");
-            var o = new StringWriter();
-            var e = new StringWriter();
-            Assert.Equal(0, FeaturizeCommand.Run([Path.Combine(TestData.RepositoryRoot, "data", "examples", sample)], npz, 1, o, e));
+        using var folder = new TempFolder("cft-smoke");
+        string dir = folder.Path;
+        string output = Train(dir, sample, target, unit, new[] { option, value }.Where(a => a.Length > 0).ToArray());
+        Assert.Contains("member 3/3 epoch   1", output);
+        Assert.True(File.Exists(Path.Combine(dir, "smoke.parity.png")) || output.Contains("no parity plot"), output);
 
-            var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestData.RepositoryRoot };
-            foreach (var a in new[] { "trainer/cft_train.py", "--data", npz, "--target", target, "--unit", unit, option, value, "--out", Path.Combine(dir, "smoke.onnx"),
-                         "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64", "--members", "3", "--split-seed", "1" })
-                if (a.Length > 0) psi.ArgumentList.Add(a);
-            psi.Environment["OPENBLAS_NUM_THREADS"] = "1";
-            using var p = Process.Start(psi)!;
-            var stderr = p.StandardError.ReadToEndAsync();
-            string output = p.StandardOutput.ReadToEnd();
-            Assert.True(p.WaitForExit(300_000), "the smoke training did not finish in 5 minutes");
-            Assert.True(p.ExitCode == 0, $"cft_train.py exited {p.ExitCode}:\n{output}\n{await stderr}");
-            Assert.Contains("member 3/3 epoch   1", output);
-            Assert.True(File.Exists(Path.Combine(dir, "smoke.parity.png")) || output.Contains("no parity plot"), output);
-
-            using var model = CftModel.Load(Path.Combine(dir, "smoke.onnx"));
-            Assert.Equal(target, model.Property);
-            Assert.Equal(unit, model.Unit);
-            Assert.Equal(option == "--pairs", model.Pairs is null);
-            Assert.Equal(option != "--positional", model.UsesFourierFeatures);
-            Assert.True(model.Domain.IsDescribed);
-            Assert.NotNull(model.Domain.NoveltyThreshold);
-            // fp16: the weights are stored as half-precision initializers, read through Casts (trainer/cft_export.py store_fp16).
-            Assert.Equal(option == "--fp16", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(Path.Combine(dir, "smoke.onnx"))).Contains("_fp16"));
-            var vectors = ModelTestData.ReadTestVectors(Path.Combine(dir, "smoke.testvectors.json"));
-            var run = model.Run(vectors.Input);
-            for (int i = 0; i < run.Prediction.Length; i++)
-            {
-                Assert.True(ModelTestData.Close(run.Prediction[i], vectors.Prediction[i], 1e-5), $"{vectors.Ids[i]}: ONNX Runtime {run.Prediction[i]}, PyTorch {vectors.Prediction[i]}");
-                Assert.True(ModelTestData.Close(run.Std![i], vectors.Std![i], 1e-4), $"{vectors.Ids[i]}: std ONNX Runtime {run.Std[i]}, PyTorch {vectors.Std[i]}");
-                Assert.True(ModelTestData.CloseSquared(run.Novelty![i], vectors.Novelty![i], 1e-4), $"{vectors.Ids[i]}: novelty ONNX Runtime {run.Novelty[i]}, PyTorch {vectors.Novelty[i]}");
-                if (option == "--log10") Assert.True(run.Prediction[i] > 0, "10^x moduli are positive");
-            }
-        }
-        finally
+        using var model = CftModel.Load(Path.Combine(dir, "smoke.onnx"));
+        Assert.Equal(target, model.Property);
+        Assert.Equal(unit, model.Unit);
+        Assert.Equal(option == "--pairs", model.Pairs is null);
+        Assert.Equal(option != "--positional", model.UsesFourierFeatures);
+        Assert.True(model.Domain.IsDescribed);
+        Assert.NotNull(model.Domain.NoveltyThreshold);
+        // fp16: the weights are stored as half-precision initializers, read through Casts (trainer/cft_export.py store_fp16).
+        Assert.Equal(option == "--fp16", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(Path.Combine(dir, "smoke.onnx"))).Contains("_fp16"));
+        var vectors = ModelTestData.ReadTestVectors(Path.Combine(dir, "smoke.testvectors.json"));
+        var run = model.Run(vectors.Input);
+        for (int i = 0; i < run.Prediction.Length; i++)
         {
-            Directory.Delete(dir, recursive: true);
+            Assert.True(ModelTestData.Close(run.Prediction[i], vectors.Prediction[i], 1e-5), $"{vectors.Ids[i]}: ONNX Runtime {run.Prediction[i]}, PyTorch {vectors.Prediction[i]}");
+            Assert.True(ModelTestData.Close(run.Std![i], vectors.Std![i], 1e-4), $"{vectors.Ids[i]}: std ONNX Runtime {run.Std[i]}, PyTorch {vectors.Std[i]}");
+            Assert.True(ModelTestData.CloseSquared(run.Novelty![i], vectors.Novelty![i], 1e-4), $"{vectors.Ids[i]}: novelty ONNX Runtime {run.Novelty[i]}, PyTorch {vectors.Novelty[i]}");
+            if (option == "--log10") Assert.True(run.Prediction[i] > 0, "10^x moduli are positive");
         }
     }
 }
