@@ -35,6 +35,8 @@ def parse_args(argv=None):
     p.add_argument("--head", choices=["regression", "gap", "nonnegative"], default="regression",
                    help="'gap': metal/non-metal classifier plus a gap regressor (for band gaps that are mostly 0); "
                         "'nonnegative': the L1 regression clipped at 0 (another way to the band gap)")
+    p.add_argument("--gap-positive-weight", type=float, default=None,
+                   help="'gap' head: weight of the non-metal class in the classifier loss (default: metals/non-metals of the training set, balanced)")
     p.add_argument("--positional", choices=["fourier", "none"], default="fourier",
                    help="'none' zeroes the Fourier features (ablation)")
     p.add_argument("--pairs", choices=["rbf", "none"], default="rbf",
@@ -219,7 +221,8 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
     model.log10_target = args.log10
     y_train = y_all[split["train"]]
     positives = int((y_train > 0).sum())
-    model.positive_weight = torch.tensor(float(len(y_train) - positives) / positives if args.head == "gap" and positives else 1.0)
+    balanced = float(len(y_train) - positives) / positives if args.head == "gap" and positives else 1.0
+    model.positive_weight = torch.tensor(balanced if args.gap_positive_weight is None else args.gap_positive_weight)
     optimiser = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
     train = np.array(split["train"])
     steps_per_epoch = math.ceil(len(train) / args.batch_size)
@@ -353,7 +356,8 @@ def main(argv=None):
               "element_features": args.element_features, "schedule": args.schedule, "log10": args.log10,
               "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed,
               "folds": args.folds, "fold": args.fold,
-              "regularisation": {"dropout": args.dropout, "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay}}
+              "regularisation": {"dropout": args.dropout, "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay},
+              "gap_positive_weight": args.gap_positive_weight}
     outputs = {name: ensemble_outputs(ensemble, data, idx, zero) for name, idx in split.items()}
     for name, idx in split.items():
         result[name] = metrics(y_all[idx], outputs[name][0])

@@ -7,6 +7,7 @@
 #   bash trainer/reproduce.sh cv [NAME…] (only the 5-fold cross-validation, README "Cross-validation"; all models, or those named)
 #   bash trainer/reproduce.sh tensor     (only the tensor models, docs/tensors.md: about 20 minutes on 2 cores)
 #   bash trainer/reproduce.sh ablation-cmr (the feature ablation and zero-shot at CMR scale, 3 seeds, docs/models.md)
+#   bash trainer/reproduce.sh zeroshot-oqmd (zero-shot on OQMD + MP, groups 99 and 123 held out, 3 seeds, docs/models.md)
 #   bash trainer/reproduce.sh raw        (the paper's baseline: raw P1 features, and its predictions under an origin shift)
 #   bash trainer/reproduce.sh orbit      (feature distance against orbit distance, docs/models.md: seconds)
 # The ablation part took about 2 hours on 2 cores.
@@ -73,6 +74,22 @@ if [ "${1:-}" = ablation-cmr ]; then
   wait
   cp "$runs"/ablation_cmr/*.metrics.json trainer/results/ablation_cmr/
   /usr/bin/python3 trainer/report.py trainer/results ablation
+  exit 0
+fi
+# Zero-shot on the OQMD + MP perovskite family (docs/models.md): 99 (P4mm) and 123 (P4/mmm) left out of training and
+# validation, formation energy, CFT + pairs against plain Fourier + pairs, 3 seeds each (about 20 minutes on 2 cores).
+if [ "${1:-}" = zeroshot-oqmd ]; then
+  featurize oqmd_mp_perovskites-plain $S/oqmd_perovskites/data.csv $S/mp_perovskites/data.csv --plain
+  mkdir -p "$runs/ablation_oqmd" trainer/results/ablation_oqmd
+  zeroshot() { # name data [options...]
+    local name=$1 file=$2; shift 2
+    train "ablation_oqmd/$name" "$file" formation_energy eV/atom "${E[@]}" --members 1 --epochs 80 --patience 80 --metrics-only --hold-out-groups 99,123 "$@"
+  }
+  ( for s in 0 1 2; do zeroshot zeroshot-cft-s$s oqmd_mp_perovskites --seed $s; done ) &
+  ( for s in 0 1 2; do zeroshot zeroshot-plain-s$s oqmd_mp_perovskites-plain --seed $s; done ) &
+  wait
+  cp "$runs"/ablation_oqmd/*.metrics.json trainer/results/ablation_oqmd/
+  /usr/bin/python3 trainer/report.py trainer/results zeroshot-oqmd
   exit 0
 fi
 # The paper's baseline (docs/models.md): plain Fourier features of the CMR CIFs as given (P1, `--keep-setting`: no
