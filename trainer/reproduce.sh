@@ -130,7 +130,7 @@ if [ "${1:-}" = tensor ]; then
   }
   ( tensor dielectric e_electronic "ε0" constrained; tensor piezoelectric piezoelectric_tensor "C/m²" constrained
     tensor dielectric e_electronic "ε0" free; tensor piezoelectric piezoelectric_tensor "C/m²" free ) &
-  ( tensor mp_elastic elastic_tensor GPa constrained; tensor dielectric e_total "ε0" constrained measure
+  ( tensor mp_elastic elastic_tensor GPa constrained; tensor dielectric e_total "ε0" constrained
     tensor mp_elastic elastic_tensor GPa free; tensor dielectric e_total "ε0" free ) &
   wait
   /usr/bin/python3 trainer/report.py trainer/results tensor

@@ -127,3 +127,13 @@ def test_orbit_distance_measurement_reproduces(tmp_path):
                    check=True, env=env, capture_output=True)
     committed = json.load(open(os.path.join(REPO, "trainer", "results", "orbit", "orbit_distance.json")))
     assert json.load(open(out)) == committed
+
+
+def test_oqmd_zero_shot_table_comes_from_the_committed_metrics():
+    """docs/models.md's OQMD + MP zero-shot table is report.py's rendering of trainer/results/ablation_oqmd/."""
+    text = open(os.path.join(REPO, "docs", "models.md"), encoding="utf-8").read()
+    expected = report.zeroshot_table(os.path.join(REPO, "trainer", "results", "ablation_oqmd"), report.ZEROSHOT_OQMD_HEADER)
+    assert len(expected) == 4, "both feature sets have committed runs"
+    start = text.index(report.ZEROSHOT_OQMD_HEADER)
+    assert text[start:].splitlines()[:len(expected)] == expected
+    assert all(int(row.split("|")[6]) >= 3 for row in expected[2:]), "at least 3 seeds"
