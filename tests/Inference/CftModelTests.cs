@@ -35,6 +35,14 @@ public class CftModelTests
         }
     }
 
+    /// <summary>models/ stays small enough for a git repository: at most 40 MB in all (the budget).</summary>
+    [Fact]
+    public void The_shipped_models_fit_the_repository_budget()
+    {
+        long bytes = new DirectoryInfo(ModelTestData.ModelDirectory).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
+        Assert.True(bytes <= 40_000_000, $"models/ holds {bytes:N0} bytes, over the 40,000,000-byte budget");
+    }
+
     [Theory]
     [MemberData(nameof(ModelTestData.ShippedScalarModels), MemberType = typeof(ModelTestData))]
     public void Shipped_models_carry_their_metadata(string name)
