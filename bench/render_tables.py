@@ -10,6 +10,7 @@ made by bench/run_benchmarks.sh):
   predict-perov_5.json, predict-carbon_24.json   hyperfine --export-json of `cft predict --jobs 1/2`
   predict-inputs.json            structures per input file of those runs
   python.json                    bench/python_throughput.py
+  stages.json                    BenchmarkDotNet's JSON export of StageBenchmarks (the share of each prediction stage)
   c-threads.json                 bench/c_threads.c (cft_predict from 1, 2 and 8 C threads on one model)
 """
 import json
@@ -170,7 +171,32 @@ def cthreads_table():
     return lines
 
 
-REGIONS = {"cthreads": cthreads_table, "predictor": predictor_table, "coldstart": coldstart_table, "featurizer": featurizer_table, "cif": cif_table, "predict": predict_table, "python": python_table}
+STAGES = [("Whole", "whole: read + `CftPredictor.Predict`"), ("Read", "read: CIF text → crystal"),
+          ("Prepare", "prepare: spglib standardisation + canonical image"), ("PrepareAsGiven", "prepare: the cell as given, P1 (a model that needs no symmetry)"),
+          ("Fourier", "Fourier features"), ("Pairs", "pair features"), ("Run", "model run (ONNX Runtime, `CftPredictor`'s batches)")]
+
+
+def stages_table():
+    bdn = load("stages.json")
+    cases = {}
+    for b in bdn["Benchmarks"]:
+        value = parameters(b)["Model"].split(" [")[0]
+        head, _, tail = value.partition("(...)")
+        model = next(m for m in ("cmr_perovskites-e_form", "carbon_24-energy_per_atom") if m.startswith(head) and m.endswith(tail))
+        cases.setdefault(model, {})[b["Method"]] = b["Statistics"]["Mean"]
+    cmr, carbon = cases["cmr_perovskites-e_form"], cases["carbon_24-energy_per_atom"]
+    lines = [f"Measured with {host_line(bdn)}.", "",
+             "| stage (one thread, 256 structures) | CMR → `cmr_perovskites-e_form`: per structure | share of whole | carbon_24 → `carbon_24-energy_per_atom`: per structure | share of whole |",
+             "|---|---:|---:|---:|---:|"]
+    for method, label in STAGES:
+        a, b = cmr[method], carbon[method]
+        # The carbon model takes no Fourier features: its whole path does not compute them (the row is what they would cost).
+        note = " (not run by this model)" if method == "Fourier" else ""
+        lines.append(f"| {label} | {a / 1e6:.3f} ms | {a / cmr['Whole']:.0%} | {b / 1e6:.3f} ms{note} | {b / carbon['Whole']:.0%} |")
+    return lines
+
+
+REGIONS = {"stages": stages_table, "cthreads": cthreads_table, "predictor": predictor_table, "coldstart": coldstart_table, "featurizer": featurizer_table, "cif": cif_table, "predict": predict_table, "python": python_table}
 PATTERN = re.compile(r"(<!-- begin generated: (\w+)[^\n]*-->\n)(.*?)(<!-- end generated -->)", re.S)
 
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Remakes bench/results/ (the sources of docs/benchmarks.md's tables), then renders the tables:
-#   bash bench/run_benchmarks.sh [PART…]   PART: micro (featurizer, CIF parsing), predictor, whole (cft predict --jobs 1/2),
+#   bash bench/run_benchmarks.sh [PART…]   PART: micro (featurizer, CIF parsing), predictor, stages (share of each stage), whole (cft predict --jobs 1/2),
 #                                          python, aot (binary sizes, cold start), cthreads (C threads on one model);
 #                                          default: all of them
 # About 25 minutes on 2 cores in all; run it on a quiet machine (nothing else running: the tables are timings).
@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 results=bench/results
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(micro predictor whole python aot cthreads)
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(micro predictor stages whole python aot cthreads)
 bdn() { # filter name
   dotnet build bench -c Release -v q -nologo >/dev/null
   dotnet run -c Release --no-build --project bench -- --filter "*$1*" --job short --exporters json --artifacts "$work/bdn-$2"
@@ -20,6 +20,7 @@ for part in "${parts[@]}"; do
   case $part in
     micro) bdn FeaturizerBenchmarks featurizer; bdn CifParsingBenchmarks cif ;;
     predictor) bdn PredictorBenchmarks predictor ;;
+    stages) bdn StageBenchmarks stages ;;
     whole)
       dotnet build cli -c Release -v q -nologo >/dev/null
       cft=cli/bin/Release/net10.0/cft

@@ -247,6 +247,9 @@ public sealed class CftPredictor : IDisposable
             foreach (var chunk in SizeBuckets(chosen, k => structures[k].Sites.Count, batchSize)) work.Add((m, chunk));
         }
         var results = new ModelOutput[work.Count];
+        // A tensor model's members are projected, averaged, turned and reduced to derived scalars inside the parallel
+        // section (the piezoelectric e_longitudinal_max searches the sphere per member: too costly for the serial loop below).
+        var tensors = new TensorPrediction[work.Count][];
         // The largest batches first (cost grows with sites²), so that the last ones to finish are small.
         var order = Enumerable.Range(0, work.Count).OrderByDescending(w => (long)work[w].Chunk.Length * Square(structures[work[w].Chunk[^1]].Sites.Count)).ToArray();
         try
@@ -257,7 +260,10 @@ public sealed class CftPredictor : IDisposable
                 var model = Models[m];
                 var input = ModelInput.Create(chunk.Select(k => structures[k]).ToArray(), chunk.Select(k => features[k]).ToArray(), featureCount,
                     model.Pairs is null ? null : chunk.Select(k => pairs![k]).ToArray(), PairFeaturizer.Default.RadialCount);
-                results[order[o]] = model.Run(input);
+                var output = model.Run(input);
+                results[order[o]] = output;
+                if (model.Tensor is { } kind)
+                    tensors[order[o]] = chunk.Select((k, j) => TensorOf(model, kind, output, j, structures[k], prepared[ok[k]]!)).ToArray();
             });
         }
         catch (AggregateException e) when (e.InnerExceptions.All(x => x is CftModelException))
@@ -274,7 +280,7 @@ public sealed class CftPredictor : IDisposable
                 int k = chunk[j];
                 if (model.Tensor is { } kind)
                 {
-                    var tensor = TensorOf(model, kind, results[w], j, structures[k], prepared[ok[k]]!);
+                    var tensor = tensors[w][j];
                     var (primary, primaryStd) = tensor.Derived[TensorPrediction.PrimaryScalar(kind)];
                     if (!double.IsFinite(primary) || tensor.Value.Cast<double>().Any(v => !double.IsFinite(v)))
                         nonFinite[k] ??= $"model {model.Name} gave a non-finite {model.Property} tensor: the structure is outside what the model can represent (check the cell and coordinates)";
