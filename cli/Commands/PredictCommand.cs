@@ -49,21 +49,9 @@ public static class PredictCommand
         var shard = new Option<string?>("--shard") { Description = "i/n: predict only inputs i, i+n, i+2n, … (0-based i), e.g. --shard $SLURM_ARRAY_TASK_ID/8 under a job array" };
         var species = SpeciesOption.Create();
         var command = new Command("predict", "Predict properties with the trained Crystal Fourier Transformer models (ONNX Runtime)") { paths, models, properties, format, tolerance, keep, jobs, batch, shard, species };
-        command.SetAction(r =>
-        {
-            // Buffered (Console.Out flushes every line: 40,000 write calls for a dataset), flushed after every chunk.
-            using var stdout = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 1 << 16) { AutoFlush = false };
-            try
-            {
-                return Run(r.GetValue(paths)!, new Options(r.GetValue(models) ?? [], r.GetValue(properties) ?? [], r.GetValue(format),
-                    r.GetValue(tolerance), !r.GetValue(keep), r.GetValue(jobs), r.GetValue(batch), ParseShard(r.GetValue(shard)), !Console.IsErrorRedirected),
-                    stdout, Console.Error, SpeciesOption.Parse(r.GetValue(species)));
-            }
-            finally
-            {
-                stdout.Flush();
-            }
-        });
+        command.SetAction(r => Run(r.GetValue(paths)!, new Options(r.GetValue(models) ?? [], r.GetValue(properties) ?? [], r.GetValue(format),
+            r.GetValue(tolerance), !r.GetValue(keep), r.GetValue(jobs), r.GetValue(batch), ParseShard(r.GetValue(shard)), !Console.IsErrorRedirected),
+            Console.Out, Console.Error, SpeciesOption.Parse(r.GetValue(species))));
         return command;
     }
 
@@ -85,6 +73,30 @@ public static class PredictCommand
     /// </summary>
     public static int Run(IReadOnlyList<string> paths, Options options, TextWriter stdout, TextWriter stderr, IReadOnlyList<string>? poscarSpecies = null)
     {
+        // A chunk's lines are collected and written at once (Console.Out flushes every line: 40,000 write calls for a dataset).
+        var buffer = new StringWriter(CultureInfo.InvariantCulture);
+        try
+        {
+            return Run(paths, options, buffer, stdout, stderr, poscarSpecies);
+        }
+        finally
+        {
+            Flush(buffer, stdout);
+        }
+    }
+
+    private static void Flush(StringWriter buffer, TextWriter stdout)
+    {
+        var text = buffer.GetStringBuilder();
+        if (text.Length == 0) return;
+        stdout.Write(text);
+        stdout.Flush();
+        text.Clear();
+    }
+
+    private static int Run(IReadOnlyList<string> paths, Options options, StringWriter buffer, TextWriter sink, TextWriter stderr, IReadOnlyList<string>? poscarSpecies)
+    {
+        TextWriter stdout = buffer;
         if (!(options.ToleranceAngstrom > 0) || !double.IsFinite(options.ToleranceAngstrom)) throw new CliUsageException($"--tolerance must be a positive length in Å, got {options.ToleranceAngstrom.ToString(CultureInfo.InvariantCulture)}");
         if (options.Jobs < 1) throw new CliUsageException("--jobs must be at least 1");
         if (options.BatchSize < 1) throw new CliUsageException("--batch-size must be at least 1");
@@ -114,7 +126,7 @@ public static class PredictCommand
                 var byRecord = new Dictionary<StructureRecord, StructurePrediction>(ReferenceEqualityComparer.Instance);
                 for (int i = 0; i < readable.Count; i++) byRecord[readable[i]] = results[i];
                 output.Write(chunk.Select(record => (record, record.Crystal is null ? null : byRecord[record])).ToList());
-                stdout.Flush(); // a chunk's lines reach a pipe as soon as they are predicted
+                Flush(buffer, sink); // a chunk's lines reach a pipe as soon as they are predicted
                 done += chunk.Length;
                 if (options.Progress && clock.ElapsedMilliseconds - lastProgress > 250)
                 {
