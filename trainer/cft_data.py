@@ -22,6 +22,8 @@ class FeaturizedDataset:
             self.standard_space_group = d["standard_space_group"].astype(np.int64) if "standard_space_group" in d.files else self.space_group
             self.ids = [str(s) for s in d["ids"]]
             self.layout = str(d["layout"][0])
+            # How `cft featurize` described the structures: standardised, as-given (--keep-setting) or niggli (--reduced-cell).
+            self.cell = str(d["cell"][0]) if "cell" in d.files else "standardised"
             self.frequencies = d["frequencies"].astype(np.int32)
             self.pair = d["pair"].astype(np.float32) if "pair" in d.files else None
             self.pair_start = d["pair_start"].astype(np.int64) if "pair" in d.files else None

@@ -28,14 +28,16 @@ def lattice_descriptor(lattice: torch.Tensor, atoms: torch.Tensor) -> torch.Tens
     return torch.stack([la.log(), lb.log(), lc.log(), cos_alpha, cos_beta, cos_gamma, (volume / atoms).log()], dim=-1)
 
 
-CELL_DESCRIPTORS = {"lattice": 7, "volume": 1}
+CELL_DESCRIPTORS = {"lattice": 7, "volume": 1, "niggli": 7}
 
 
 def cell_descriptor(lattice: torch.Tensor, atoms: torch.Tensor, kind: str) -> torch.Tensor:
     """The cell's input to the model: 'lattice' = lattice_descriptor [B, 7]; 'volume' = log(volume per atom) [B, 1],
     the same for every cell of the crystal (primitive, conventional, any supercell), so that a model without Fourier
-    features gives the same output for the full P1 cell as given as for the standardised cell: it needs no spglib."""
-    if kind == "lattice":
+    features gives the same output for the full P1 cell as given as for the standardised cell: it needs no spglib;
+    'niggli' = lattice_descriptor of the Niggli-reduced primitive cell (`cft featurize --reduced-cell`), which the
+    runtime finds from any cell of the crystal without spglib."""
+    if kind in ("lattice", "niggli"):
         return lattice_descriptor(lattice, atoms)
     a, b, c = lattice[:, 0], lattice[:, 1], lattice[:, 2]
     return ((a * torch.cross(b, c, dim=-1)).sum(-1).abs() / atoms).log()[:, None]

@@ -41,9 +41,11 @@ def parse_args(argv=None):
                    help="'none' zeroes the Fourier features (ablation)")
     p.add_argument("--pairs", choices=["rbf", "none"], default="rbf",
                    help="'rbf': use the dataset's pair distance features (attention bias + continuous-filter messages); 'none' (ablation)")
-    p.add_argument("--cell", choices=["lattice", "volume"], default="lattice",
-                   help="cell descriptor: 'lattice' (a, b, c, angles, volume per atom of the standardised cell) or 'volume' (volume per atom only: "
-                        "with --positional none the model is then the same function on every cell of a crystal and the runtime skips spglib)")
+    p.add_argument("--cell", choices=["lattice", "volume", "niggli"], default="lattice",
+                   help="cell descriptor: 'lattice' (a, b, c, angles, volume per atom of the standardised cell), 'volume' (volume per atom only: "
+                        "with --positional none the model is then the same function on every cell of a crystal and the runtime skips spglib) or "
+                        "'niggli' (a, b, c, angles, volume per atom of the Niggli-reduced primitive cell: needs data from `cft featurize "
+                        "--reduced-cell` and --positional none; the runtime skips spglib too)")
     p.add_argument("--hold-out-groups", default="", help="comma-separated IT numbers left out of train/val (zero-shot)")
     p.add_argument("--seed", type=int, default=0, help="seed of the first member (member k uses seed + k)")
     p.add_argument("--members", type=int, default=5, help="ensemble members (different seeds); the std over them is the uncertainty")
@@ -300,6 +302,11 @@ def main(argv=None):
     if args.members < 1:
         sys.exit("cft_train: --members must be at least 1")
     data = FeaturizedDataset(args.data)
+    # The runtime gives a niggli model the reduced cell and every other model the standardised one: the data must match.
+    if args.cell == "niggli" and (data.cell != "niggli" or args.positional != "none"):
+        sys.exit(f"cft_train: --cell niggli needs data from `cft featurize --reduced-cell` (this file's cell is '{data.cell}') and --positional none")
+    if data.cell == "niggli" and args.cell == "lattice":
+        sys.exit("cft_train: the data are Niggli-reduced cells (`cft featurize --reduced-cell`): use --cell niggli (or volume)")
     if args.target not in data.targets:
         sys.exit(f"cft_train: {args.data}: no target '{args.target}' (has: {', '.join(sorted(data.targets)) or 'none'})")
     y_all = data.targets[args.target].copy()

@@ -24,21 +24,29 @@ public static class FeaturizeCommand
         var keep = new Option<bool>("--keep-setting") { Description = "Featurize each structure in the symmetry its file gives, without finding its space group and standardising it (spglib)" };
         var tolerance = new Option<double>("--tolerance") { Description = "Symmetry tolerance in Å for standardisation", DefaultValueFactory = _ => Crystal.DefaultToleranceAngstrom };
         var plain = new Option<bool>("--plain") { Description = "Ablation: plain (P1, unsymmetrised) Fourier features of every atom of the standardised cell, instead of G-invariant features of its unique sites" };
+        var reduced = new Option<bool>("--reduced-cell") { Description = "Describe each structure by its Niggli-reduced primitive cell in P1, found without symmetry analysis (for models trained with --cell niggli, which cft predict then runs without spglib)" };
         var species = SpeciesOption.Create();
         var tensor = new Option<string?>("--tensor-basis") { Description = "Also write each structure's symmetry-allowed basis of this tensor kind (dielectric, elastic or piezoelectric) in the model frame: tensor_basis [N, D, rows, columns] zero-padded, tensor_dimension [N] (for training tensor heads)" };
-        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, plain, species, tensor };
+        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, plain, reduced, species, tensor };
         command.SetAction(r =>
         {
             TensorKind? kind = null;
             if (r.GetValue(tensor) is { } text)
                 kind = PropertyTensorBasis.TryParseKind(text, out var k) ? k : throw new CliUsageException($"--tensor-basis '{text}': expected dielectric, elastic or piezoelectric");
-            return Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species)), r.GetValue(plain), kind);
+            if (r.GetValue(reduced) && (r.GetValue(keep) || r.GetValue(plain) || kind is not null))
+                throw new CliUsageException("--reduced-cell cannot be combined with --keep-setting, --plain or --tensor-basis (the reduced cell is P1, found without symmetry)");
+            return Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species)), r.GetValue(plain), kind, r.GetValue(reduced));
         });
         return command;
     }
 
-    /// <summary>Featurizes every readable structure; failed inputs are reported and make the exit code 1.</summary>
-    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, IReadOnlyList<string>? poscarSpecies = null, bool plain = false, TensorKind? tensorBasis = null)
+    /// <summary>The npz array <c>cell</c>: how the structures were described, <c>standardised</c>, <c>as-given</c> (--keep-setting)
+    /// or <c>niggli</c> (--reduced-cell); trainer/cft_data.py checks it against the model's <c>--cell</c>.</summary>
+    public static string CellOf(bool standardize, bool reducedCell) => reducedCell ? "niggli" : standardize ? "standardised" : "as-given";
+
+    /// <summary>Featurizes every readable structure; failed inputs are reported and make the exit code 1. With
+    /// <paramref name="reducedCell"/> every structure is its Niggli-reduced primitive cell in P1 (<see cref="SymmetryFinder.ReducedCell"/>).</summary>
+    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, IReadOnlyList<string>? poscarSpecies = null, bool plain = false, TensorKind? tensorBasis = null, bool reducedCell = false)
     {
         if (!(toleranceAngstrom > 0) || double.IsInfinity(toleranceAngstrom)) throw new CliUsageException($"--tolerance must be a positive length in Å, got {toleranceAngstrom}");
         bool npz = output.EndsWith(".npz", StringComparison.OrdinalIgnoreCase);
@@ -54,7 +62,7 @@ public static class FeaturizeCommand
         var records = StructureSource.Enumerate(paths, poscarSpecies).ToList();
         var readable = records.Where(r => r.Crystal is not null).ToList();
         // The features must be in the ITA standard setting of the structure's true space group.
-        var outcomes = StructurePreparation.PrepareAll(readable.Select(r => r.Crystal!).ToList(), toleranceAngstrom, standardize, jobs);
+        var outcomes = StructurePreparation.PrepareAll(readable.Select(r => r.Crystal!).ToList(), toleranceAngstrom, standardize, jobs, reducedCellUpTo: reducedCell ? int.MaxValue : 0);
         for (int i = 0, k = 0; i < records.Count; i++)
         {
             var record = records[i];
@@ -71,7 +79,8 @@ public static class FeaturizeCommand
                 stderr.WriteLine($"cft: {record.Id}: {outcome.Error!.Message}");
                 continue;
             }
-            if (prepared.Note is { } note) stderr.WriteLine($"cft: {record.Id}: {note}");
+            // --reduced-cell asked for the note's policy: only what else there is to say is printed.
+            if (prepared.Note is { } note && !(reducedCell && note == SymmetryFinder.ReducedCellNote)) stderr.WriteLine($"cft: {record.Id}: {note}");
             crystals.Add(plain ? AsP1(prepared.Crystal, toleranceAngstrom) : prepared.Crystal);
             standardGroups.Add(prepared.Crystal.Symmetry.Number);
             frames.Add(prepared.Frame);
@@ -128,6 +137,7 @@ public static class FeaturizeCommand
                 ("lattice", NpyArray.Float64(lattices, crystals.Count, 3, 3)),
                 ("frequencies", NpyArray.Int32(frequencies, featurizer.Layout.FrequencyCount, 3)),
                 ("layout", NpyArray.Strings(new[] { featurizer.Layout.Signature })),
+                ("cell", NpyArray.Strings(new[] { CellOf(standardize, reducedCell) })),
                 ("pair", NpyArray.Float32(pairData, (int)pairStart[^1], pairFeaturizer.RadialCount)),
                 ("pair_start", NpyArray.Int64(pairStart, crystals.Count + 1)),
                 ("pair_layout", NpyArray.Strings(new[] { pairFeaturizer.Signature })),

@@ -105,6 +105,26 @@ public sealed class Crystal
         return result;
     }
 
+    /// <summary>The note <see cref="ToRightHanded"/> adds.</summary>
+    public const string LeftHandedNote = "the lattice vectors a, b, c were left-handed: used −a, −b, −c (the same atoms, in P1)";
+
+    /// <summary>
+    /// This crystal on a right-handed basis: itself when a·(b×c) &gt; 0; otherwise its full cell in P1 on −a, −b, −c with
+    /// every fractional coordinate negated, which leaves each atom's Cartesian position (and so the frame) where it was,
+    /// with <see cref="LeftHandedNote"/> added. Every rotation between frames is then proper (POSCARs and ASE cells may be left-handed).
+    /// </summary>
+    public Crystal ToRightHanded(double toleranceAngstrom = DefaultToleranceAngstrom)
+    {
+        var v = Lattice.ToArray();
+        if (Det(v) > 0) return this;
+        for (int i = 0; i < 9; i++) v[i] = -v[i];
+        var cell = ExpandToCell(toleranceAngstrom).Select(s => s with { X = -s.X, Y = -s.Y, Z = -s.Z });
+        return new Crystal(Id, Lattice.FromVectors(v), CrystalSymmetry.P1, cell, toleranceAngstrom) { Notes = [.. Notes, LeftHandedNote] };
+    }
+
+    private static double Det(double[] v) =>
+        v[0] * (v[4] * v[8] - v[5] * v[7]) - v[1] * (v[3] * v[8] - v[5] * v[6]) + v[2] * (v[3] * v[7] - v[4] * v[6]);
+
     /// <summary>
     /// Reduces a full-cell listing to unique sites under <paramref name="symmetry"/>: positions of the same
     /// element and occupancy that are images of each other (within the tolerance, in Å, modulo the

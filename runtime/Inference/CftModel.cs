@@ -14,6 +14,18 @@ namespace CftRuntime.Inference;
 /// <summary>A model file that cannot be used by this runtime: unreadable, wrong inputs, or metadata that does not match the runtime's feature layout.</summary>
 public sealed class CftModelException(string message, Exception? inner = null) : CftException(CftStatus.Model, message, inner);
 
+/// <summary>Which cell a model describes a structure by (metadata <c>cft.cell</c>, trainer/cft_train.py <c>--cell</c>).</summary>
+public enum CellDescriptor
+{
+    /// <summary>a, b, c, angles and volume per atom of the standardised conventional cell (needs spglib).</summary>
+    Lattice,
+    /// <summary>The volume per atom only: the same for every cell of a crystal.</summary>
+    Volume,
+    /// <summary>a, b, c, angles and volume per atom of the Niggli-reduced primitive cell, with that cell's atoms
+    /// (<see cref="Symmetry.SymmetryFinder.ReducedCell"/>): the same for every cell of a crystal, found without spglib.</summary>
+    Niggli,
+}
+
 /// <summary>What a model gives for a batch, one entry per structure.</summary>
 /// <param name="Prediction">The predicted values in the model's unit.</param>
 /// <param name="Std">The ensemble members' standard deviation (null for a single-network model).</param>
@@ -59,21 +71,32 @@ public sealed class CftModel : IDisposable
         if (metadata.TryGetValue("cft.tensor", out var tensor))
             Tensor = Tensors.PropertyTensorBasis.TryParseKind(tensor, out var kind) ? kind
                 : throw new CftModelException($"{path}: metadata 'cft.tensor' is '{tensor}', expected dielectric, elastic or piezoelectric");
-        if (metadata.TryGetValue(CellMetadataKey, out var cell) && cell is not ("lattice" or "volume"))
-            throw new CftModelException($"{path}: metadata '{CellMetadataKey}' is '{cell}', expected lattice or volume");
-        NeedsSymmetry = UsesFourierFeatures || Tensor is not null || cell != "volume";
+        Cell = !metadata.TryGetValue(CellMetadataKey, out var cell) ? CellDescriptor.Lattice : cell switch
+        {
+            "lattice" => CellDescriptor.Lattice,
+            "volume" => CellDescriptor.Volume,
+            "niggli" => CellDescriptor.Niggli,
+            _ => throw new CftModelException($"{path}: metadata '{CellMetadataKey}' is '{cell}', expected lattice, volume or niggli"),
+        };
+        if (Cell == CellDescriptor.Niggli && (UsesFourierFeatures || Tensor is not null))
+            throw new CftModelException($"{path}: metadata '{CellMetadataKey}' is niggli, which only a scalar model without Fourier features (cft.positional = none) can use");
+        NeedsSymmetry = UsesFourierFeatures || Tensor is not null || Cell == CellDescriptor.Lattice;
         Domain = ModelDomain.FromMetadata(path, metadata, elements);
     }
 
-    /// <summary>Metadata key of the cell descriptor the model reads (trainer/cft_train.py <c>--cell</c>): <c>lattice</c>
-    /// (a, b, c, angles and volume per atom of the standardised cell; the default when absent) or <c>volume</c> (volume per atom only).</summary>
+    /// <summary>Metadata key of the cell descriptor the model reads (trainer/cft_train.py <c>--cell</c>; <see cref="CellDescriptor"/>):
+    /// <c>lattice</c> (the default when absent), <c>volume</c> or <c>niggli</c>.</summary>
     public const string CellMetadataKey = "cft.cell";
 
+    /// <summary>The cell the model's <c>lattice</c> input and sites come from (metadata <see cref="CellMetadataKey"/>).</summary>
+    public CellDescriptor Cell { get; }
+
     /// <summary>
-    /// False for a model whose output is the same for every cell of a crystal: no Fourier features, a scalar property
-    /// and only the volume per atom of the cell (<see cref="CellMetadataKey"/> = volume); its pair messages and
-    /// multiplicity-weighted attention and pooling make the full cell as given equal to the standardised one. Such a model
-    /// needs no symmetry analysis (<see cref="CftPredictor"/> then skips spglib).
+    /// False for a model whose output depends only on the crystal, not on the cell it is given in: no Fourier features, a
+    /// scalar property, and a cell descriptor that every cell of the crystal shares (<see cref="Cell"/> volume or niggli);
+    /// its pair messages and multiplicity-weighted attention and pooling make any full cell equal to the standardised
+    /// one. Such a model needs no symmetry analysis (<see cref="CftPredictor"/> then gives it the Niggli-reduced
+    /// primitive cell, <see cref="Symmetry.SymmetryFinder.ReducedCell"/>, and skips spglib).
     /// </summary>
     public bool NeedsSymmetry { get; }
 

@@ -195,11 +195,12 @@ public sealed class CftPredictor : IDisposable
         foreach (int m in willRun) Models[m].Prepare();
         var prepared = new PreparedStructure?[crystals.Count];
         var errors = new CftException?[crystals.Count];
-        // When no model that runs needs symmetry (pair-only models of the volume per atom: the same output on every cell
-        // of a crystal), the cell is used as given and spglib, the costliest stage, is not called; cells with more atoms
-        // than the models take are still standardised (their unique sites may be few enough).
-        int fullCellUpTo = !AlwaysStandardize && willRun.Length > 0 && willRun.All(m => !Models[m].NeedsSymmetry) ? MaxSitesPerStructure : 0;
-        var outcomes = StructurePreparation.PrepareAll(crystals, ToleranceAngstrom, Standardize, maxDegreeOfParallelism, statedGroup, fullCellUpTo);
+        // When no model that runs needs symmetry (pair-only models of the volume per atom or of the Niggli cell: the same
+        // output on every cell of a crystal), each structure gets its Niggli-reduced primitive cell and spglib, the
+        // costliest stage, is not called; cells with more atoms than the models take are still standardised (their
+        // unique sites may be few enough).
+        int reducedCellUpTo = !AlwaysStandardize && willRun.Length > 0 && willRun.All(m => !Models[m].NeedsSymmetry) ? MaxSitesPerStructure : 0;
+        var outcomes = StructurePreparation.PrepareAll(crystals, ToleranceAngstrom, Standardize, maxDegreeOfParallelism, statedGroup, reducedCellUpTo);
         for (int i = 0; i < crystals.Count; i++)
         {
             if (outcomes[i].Prepared is { } p && p.Crystal.Sites.Count > MaxSitesPerStructure)
@@ -221,13 +222,38 @@ public sealed class CftPredictor : IDisposable
                 features[k] = batch.Features.AsSpan(batch.SiteStart[k] * featureCount, (batch.SiteStart[k + 1] - batch.SiteStart[k]) * featureCount).ToArray();
         }
 
-        float[][]? pairs = null;
-        if (runs.Any(m => m.Pairs is not null))
+        // A model of the Niggli cell reads the reduced primitive cell: where preparation standardised instead (another model
+        // that runs needs symmetry), that cell is derived from the standardised crystal; a structure whose reduced cell
+        // cannot be had (more atoms than the models take) is not given to such models.
+        var reduced = structures;
+        if (runs.Any(m => m.Cell == CellDescriptor.Niggli) && ok.Any(i => !prepared[i]!.IsReducedCell))
+        {
+            reduced = new Crystal[structures.Length];
+            Parallel.For(0, structures.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, k =>
+            {
+                if (prepared[ok[k]]!.IsReducedCell) { reduced[k] = structures[k]; return; }
+                if (structures[k].Sites.Sum(s => s.Multiplicity) > MaxSitesPerStructure) return;
+                try { reduced[k] = SymmetryFinder.ReducedCell(structures[k], ToleranceAngstrom).Crystal; }
+                catch (CftException) { }
+            });
+        }
+        Crystal?[] ViewOf(CftModel model) => model.Cell == CellDescriptor.Niggli ? reduced : structures;
+
+        // Pair features of every cell a model that takes them reads, each computed once.
+        float[][]? pairs = null, reducedPairs = null;
+        if (runs.Any(m => m.Pairs is not null && ViewOf(m) == structures))
         {
             pairs = new float[structures.Length][];
             Parallel.For(0, structures.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) },
                 k => pairs[k] = PairFeaturizer.Default.Compute(structures[k]));
         }
+        if (reduced != structures && runs.Any(m => m.Pairs is not null && ViewOf(m) == reduced))
+        {
+            reducedPairs = new float[structures.Length][];
+            Parallel.For(0, structures.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) },
+                k => { if (reduced[k] is { } cell) reducedPairs[k] = PairFeaturizer.Default.Compute(cell); });
+        }
+        float[][]? PairsOf(CftModel model) => ViewOf(model) == structures ? pairs : reducedPairs;
 
         var values = new List<Prediction>[structures.Length];
         for (int k = 0; k < values.Length; k++) values[k] = [];
@@ -238,28 +264,30 @@ public sealed class CftPredictor : IDisposable
         for (int m = 0; m < Models.Count; m++)
         {
             var covered = ok.Select(i => covers[m][i]).ToArray();
+            var view = ViewOf(Models[m]);
             // Batches of similar size: every structure of a batch is padded to its largest (pair tensors grow with S²).
-            var chosen = Enumerable.Range(0, structures.Length).Where(k => outOfDomain || covered[k]).OrderBy(k => structures[k].Sites.Count).ToArray();
+            var chosen = Enumerable.Range(0, structures.Length).Where(k => (outOfDomain || covered[k]) && view[k] is not null).OrderBy(k => view[k]!.Sites.Count).ToArray();
             if (chosen.Length == 0) continue;
             Models[m].EnsureLoaded(); // here, so that a model that cannot load throws CftModelException, not from inside Parallel.For
             int threads = Math.Max(1, maxDegreeOfParallelism);
             int batchSize = Math.Max(1, Math.Min(BatchSize, threads == 1 ? BatchSize : (chosen.Length + 2 * threads - 1) / (2 * threads)));
-            foreach (var chunk in SizeBuckets(chosen, k => structures[k].Sites.Count, batchSize)) work.Add((m, chunk));
+            foreach (var chunk in SizeBuckets(chosen, k => view[k]!.Sites.Count, batchSize)) work.Add((m, chunk));
         }
         var results = new ModelOutput[work.Count];
         // A tensor model's members are projected, averaged, turned and reduced to derived scalars inside the parallel
         // section (the piezoelectric e_longitudinal_max searches the sphere per member: too costly for the serial loop below).
         var tensors = new TensorPrediction[work.Count][];
         // The largest batches first (cost grows with sites²), so that the last ones to finish are small.
-        var order = Enumerable.Range(0, work.Count).OrderByDescending(w => (long)work[w].Chunk.Length * Square(structures[work[w].Chunk[^1]].Sites.Count)).ToArray();
+        var order = Enumerable.Range(0, work.Count).OrderByDescending(w => (long)work[w].Chunk.Length * Square(ViewOf(Models[work[w].Model])[work[w].Chunk[^1]]!.Sites.Count)).ToArray();
         try
         {
             Parallel.For(0, order.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, o =>
             {
                 var (m, chunk) = work[order[o]];
                 var model = Models[m];
-                var input = ModelInput.Create(chunk.Select(k => structures[k]).ToArray(), chunk.Select(k => features[k]).ToArray(), featureCount,
-                    model.Pairs is null ? null : chunk.Select(k => pairs![k]).ToArray(), PairFeaturizer.Default.RadialCount);
+                var view = ViewOf(model);
+                var input = ModelInput.Create(chunk.Select(k => view[k]!).ToArray(), chunk.Select(k => model.UsesFourierFeatures ? features[k] : null).ToArray(), featureCount,
+                    model.Pairs is null ? null : chunk.Select(k => PairsOf(model)![k]).ToArray(), PairFeaturizer.Default.RadialCount);
                 var output = model.Run(input);
                 results[order[o]] = output;
                 if (model.Tensor is { } kind)
@@ -295,7 +323,7 @@ public sealed class CftPredictor : IDisposable
                 if (!float.IsFinite(value) || std is double sv && !double.IsFinite(sv))
                     nonFinite[k] ??= $"model {model.Name} gave a non-finite {model.Property} ({value.ToString(System.Globalization.CultureInfo.InvariantCulture)} ± {(std ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture)}): the structure is outside what the model can represent (check the cell and coordinates)";
                 else
-                    values[k].Add(new Prediction(model.Property, value, model.Unit, model.Name, std, model.Domain.Check(structures[k], novelty)));
+                    values[k].Add(new Prediction(model.Property, value, model.Unit, model.Name, std, model.Domain.Check(ViewOf(model)[k]!, novelty)));
             }
         }
 

@@ -116,7 +116,7 @@ public sealed class ModelDomain
 
     /// <summary>
     /// Atoms per primitive cell: the cell's atoms divided by its lattice points, the pure translations among its
-    /// operations; for a P1 cell (a structure used as given, <see cref="Symmetry.SymmetryFinder.FullCell"/>) the
+    /// operations; for a P1 cell (e.g. <see cref="Symmetry.SymmetryFinder.ReducedCell"/>, or a cell used as given) the
     /// translations that map its atoms onto atoms of the same element and occupancy within
     /// <paramref name="toleranceAngstrom"/> (a supercell counts as its primitive cell, as it would after standardisation).
     /// </summary>
@@ -124,34 +124,8 @@ public sealed class ModelDomain
     {
         ArgumentNullException.ThrowIfNull(structure);
         int points = structure.Symmetry.Operations.Count(op => op.R(0, 0) == 1 && op.R(1, 1) == 1 && op.R(2, 2) == 1 && op.R(0, 1) == 0 && op.R(0, 2) == 0 && op.R(1, 0) == 0 && op.R(1, 2) == 0 && op.R(2, 0) == 0 && op.R(2, 1) == 0);
-        if (structure.Symmetry.Operations.Count == 1) points = LatticePointsOfCell(structure, toleranceAngstrom);
+        if (structure.Symmetry.Operations.Count == 1) points = NiggliCell.LatticePointCount(structure.Lattice, structure.Sites, toleranceAngstrom);
         return structure.AtomCount / Math.Max(1, points);
-    }
-
-    /// <summary>The translations t (mod 1, identity included) with every atom + t on an atom of the same element and occupancy.</summary>
-    private static int LatticePointsOfCell(Crystal cell, double toleranceAngstrom)
-    {
-        var atoms = cell.Sites;
-        if (atoms.Count == 0) return 1;
-        bool Same(Site a, Site b) => a.AtomicNumber == b.AtomicNumber && Math.Abs(a.Occupancy - b.Occupancy) < 1e-6;
-        // Candidates: from one atom of the rarest kind to every atom of its kind.
-        var anchor = atoms.GroupBy(a => (a.AtomicNumber, Math.Round(a.Occupancy, 6))).OrderBy(g => g.Count()).First().First();
-        int points = 0;
-        foreach (var target in atoms)
-        {
-            if (!Same(anchor, target)) continue;
-            double tx = target.X - anchor.X, ty = target.Y - anchor.Y, tz = target.Z - anchor.Z;
-            bool maps = true;
-            foreach (var a in atoms)
-            {
-                bool found = false;
-                foreach (var b in atoms)
-                    if (Same(a, b) && cell.Lattice.WithinDistance(b.X - a.X - tx, b.Y - a.Y - ty, b.Z - a.Z - tz, toleranceAngstrom)) { found = true; break; }
-                if (!found) { maps = false; break; }
-            }
-            if (maps) points++;
-        }
-        return Math.Max(1, points);
     }
 
     /// <summary>

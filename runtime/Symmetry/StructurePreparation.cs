@@ -21,15 +21,15 @@ public readonly record struct PreparationOutcome(PreparedStructure? Prepared, Cf
 /// </summary>
 public static class StructurePreparation
 {
-    /// <summary>Prepares one structure (see the class summary); with <paramref name="fullCell"/> the cell as given in P1
-    /// (<see cref="SymmetryFinder.FullCell"/>: no symmetry analysis).</summary>
-    public static PreparationOutcome Prepare(Crystal input, double toleranceAngstrom, bool standardize = true, bool statedGroup = false, bool fullCell = false)
+    /// <summary>Prepares one structure (see the class summary); with <paramref name="reducedCell"/> its Niggli-reduced
+    /// primitive cell in P1 (<see cref="SymmetryFinder.ReducedCell"/>: no symmetry analysis).</summary>
+    public static PreparationOutcome Prepare(Crystal input, double toleranceAngstrom, bool standardize = true, bool statedGroup = false, bool reducedCell = false)
     {
         ArgumentNullException.ThrowIfNull(input);
         try
         {
             return new(statedGroup ? SymmetryFinder.Trusted(input, toleranceAngstrom)
-                : fullCell ? SymmetryFinder.FullCell(input, toleranceAngstrom)
+                : reducedCell ? SymmetryFinder.ReducedCell(input, toleranceAngstrom)
                 : SymmetryFinder.Prepare(input, toleranceAngstrom, standardize), null);
         }
         catch (CftException e)
@@ -41,11 +41,11 @@ public static class StructurePreparation
     /// <summary>
     /// Prepares every structure on up to <paramref name="maxDegreeOfParallelism"/> threads; outcome i belongs to input i.
     /// Where <paramref name="statedGroup"/>[i] is true the input's group is the caller's (trusted, never re-detected).
-    /// The others with at most <paramref name="fullCellUpTo"/> positions in their cell are used as given, in P1, without
-    /// symmetry analysis (<see cref="SymmetryFinder.FullCell"/>: for models that need none); 0 (the default) = never.
+    /// The others with at most <paramref name="reducedCellUpTo"/> positions in their cell get their Niggli-reduced primitive
+    /// cell in P1, without symmetry analysis (<see cref="SymmetryFinder.ReducedCell"/>: for models that need none); 0 (the default) = never.
     /// </summary>
     public static PreparationOutcome[] PrepareAll(IReadOnlyList<Crystal> inputs, double toleranceAngstrom, bool standardize = true,
-        int maxDegreeOfParallelism = 1, IReadOnlyList<bool>? statedGroup = null, int fullCellUpTo = 0)
+        int maxDegreeOfParallelism = 1, IReadOnlyList<bool>? statedGroup = null, int reducedCellUpTo = 0)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (!(toleranceAngstrom > 0) || !double.IsFinite(toleranceAngstrom))
@@ -57,7 +57,7 @@ public static class StructurePreparation
             i =>
             {
                 bool stated = statedGroup is not null && statedGroup[i];
-                outcomes[i] = Prepare(inputs[i], toleranceAngstrom, standardize, stated, !stated && fullCellUpTo > 0 && inputs[i].Sites.Sum(s => s.Multiplicity) <= fullCellUpTo);
+                outcomes[i] = Prepare(inputs[i], toleranceAngstrom, standardize, stated, !stated && reducedCellUpTo > 0 && inputs[i].Sites.Sum(s => s.Multiplicity) <= reducedCellUpTo);
             });
         return outcomes;
     }

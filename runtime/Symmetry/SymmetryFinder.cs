@@ -35,7 +35,8 @@ public sealed record SymmetryResult(int Number, string HermannMauguin, SpaceGrou
 /// <param name="Frame">The rotation from the input's Cartesian frame to the model frame (<see cref="SymmetryResult.Frame"/>).</param>
 /// <param name="StandardFrame">The rotation from the input's Cartesian frame to the standard orientation of its conventional
 /// cell before the normalizer image (<see cref="SymmetryResult.StandardFrame"/>).</param>
-public sealed record PreparedStructure(Crystal Crystal, string HermannMauguin, string? Note, FrameRotation Frame, FrameRotation StandardFrame);
+/// <param name="IsReducedCell">True when <paramref name="Crystal"/> is the Niggli-reduced primitive cell in P1 (<see cref="SymmetryFinder.ReducedCell"/>).</param>
+public sealed record PreparedStructure(Crystal Crystal, string HermannMauguin, string? Note, FrameRotation Frame, FrameRotation StandardFrame, bool IsReducedCell = false);
 
 /// <summary>spglib's C library (libsymspg) could not be loaded.</summary>
 public sealed class SymmetryFinderUnavailableException(string message) : CftException(CftStatus.Symmetry, message);
@@ -110,6 +111,7 @@ public static class SymmetryFinder
         if (!(toleranceAngstrom > 0) || !double.IsFinite(toleranceAngstrom))
             throw new ArgumentOutOfRangeException(nameof(toleranceAngstrom), toleranceAngstrom, "the tolerance must be a positive number of Å");
         EnsureAvailable();
+        input = input.ToRightHanded(toleranceAngstrom);
 
         var cell = input.ExpandToCell(toleranceAngstrom);
         if (cell.Count == 0) throw new SymmetryNotFoundException("the structure has no sites");
@@ -196,6 +198,7 @@ public static class SymmetryFinder
     public static PreparedStructure Prepare(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, bool standardize = true)
     {
         ArgumentNullException.ThrowIfNull(input);
+        input = input.ToRightHanded(toleranceAngstrom);
         var prepared = PrepareCore(input, toleranceAngstrom, standardize);
         // What reading left out or assumed (dummy atoms, Cartesian coordinates) comes first.
         return ReadNotes(input) is { } read ? prepared with { Note = prepared.Note is null ? read : read + "; " + prepared.Note } : prepared;
@@ -211,6 +214,8 @@ public static class SymmetryFinder
     public static PreparedStructure Trusted(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (input.ToRightHanded(toleranceAngstrom) != input)
+            throw new InvalidStructureException("a stated group needs a right-handed basis a, b, c (a·(b×c) > 0): these lattice vectors are left-handed");
         if (input.Symmetry.Setting is not { IsStandard: true } setting)
             throw new InvalidStructureException($"a stated group needs the structure in the ITA standard setting of that group, got {input.Symmetry}");
         var cell = NormalizerCanonicalizer.Canonicalize(input.Lattice, setting, input.ExpandToCell(toleranceAngstrom).ToArray(), out int[] w);
@@ -220,26 +225,31 @@ public static class SymmetryFinder
         return new PreparedStructure(crystal, setting.HermannMauguin, ReadNotes(input), frame, standardFrame);
     }
 
-    /// <summary>The note of a structure used as given (<see cref="FullCell"/>).</summary>
-    public const string FullCellNote = "the cell as given, in P1: the model needs no symmetry analysis";
+    /// <summary>The note of a structure prepared without symmetry analysis (<see cref="ReducedCell"/>).</summary>
+    public const string ReducedCellNote = "its Niggli-reduced primitive cell, in P1: the models need no symmetry analysis";
 
     /// <summary>
-    /// <paramref name="input"/>'s full cell as given, in P1 (every atom its own site), without symmetry analysis: for
-    /// models whose output is the same on every cell of a crystal (<see cref="Inference.CftModel.NeedsSymmetry"/> false).
-    /// No spglib call; fully occupied atoms closer than the tolerance fail as they would in <see cref="Standardize"/>.
+    /// <paramref name="input"/>'s Niggli-reduced primitive cell in P1 (every atom its own site; <see cref="NiggliCell.Of"/>),
+    /// found without symmetry analysis: for models whose output depends only on the crystal, not on the cell it is given
+    /// in (<see cref="Inference.CftModel.NeedsSymmetry"/> false). Any cell of a crystal (a supercell, another basis or
+    /// origin) gives the same reduced cell. No spglib call; fully occupied atoms closer than the tolerance fail as they
+    /// would in <see cref="Standardize"/>.
     /// </summary>
     /// <exception cref="OverlappingAtomsException">Two fully occupied atoms of the cell are closer than the tolerance.</exception>
-    public static PreparedStructure FullCell(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom)
+    /// <exception cref="InvalidStructureException">The cell's translations do not form a lattice at this tolerance.</exception>
+    public static PreparedStructure ReducedCell(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom)
     {
         ArgumentNullException.ThrowIfNull(input);
+        input = input.ToRightHanded(toleranceAngstrom);
         var cell = input.ExpandToCell(toleranceAngstrom);
         if (ClosestPair(input.Lattice, cell, toleranceAngstrom) is { } close && cell[close.I].Occupancy >= 1 - 1e-6 && cell[close.J].Occupancy >= 1 - 1e-6)
             throw new OverlappingAtomsException(FormattableString.Invariant(
                 $"atoms overlap in the cell: {Describe(cell[close.I])} and {Describe(cell[close.J])} are {close.Distance:G3} Å apart (tolerance {toleranceAngstrom} Å); a site listed twice, or symmetry operations that do not belong to this cell?"));
-        var crystal = new Crystal(input.Id, input.Lattice, CrystalSymmetry.P1, cell, toleranceAngstrom);
-        var frame = FrameRotation.ToStandardOrientation(input.Lattice);
+        var (lattice, sites) = NiggliCell.Of(input.Lattice, cell, toleranceAngstrom);
+        var crystal = new Crystal(input.Id, lattice, CrystalSymmetry.P1, sites, toleranceAngstrom);
+        var frame = FrameRotation.ToStandardOrientation(lattice);
         string? read = ReadNotes(input);
-        return new PreparedStructure(crystal, "P1", read is null ? FullCellNote : read + "; " + FullCellNote, frame, frame);
+        return new PreparedStructure(crystal, "P1", read is null ? ReducedCellNote : read + "; " + ReducedCellNote, frame, frame, IsReducedCell: true);
     }
 
     private static string? ReadNotes(Crystal input) => input.Notes.Count > 0 ? string.Join("; ", input.Notes) : null;

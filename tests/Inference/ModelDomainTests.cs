@@ -26,21 +26,24 @@ public class ModelDomainTests
         Assert.Equal(atoms, ModelDomain.AtomsPerPrimitive(crystal), 9);
     }
 
-    /// <summary>A cell used as given (P1, <see cref="SymmetryFinder.FullCell"/>) counts its own lattice points: the
-    /// conventional cell of Li2O (12 atoms, F-centred), of Si and the garnet's I-centred cell give their primitive counts,
-    /// and so does a 2×1×1 supercell of the conventional cell.</summary>
+    /// <summary>A full cell in P1 counts its own lattice points: the conventional cells of Li2O (12 atoms, F-centred),
+    /// of Si and the garnet's I-centred cell give their primitive counts, and so does a 2×1×1 supercell of the conventional
+    /// cell; the reduced cell (<see cref="SymmetryFinder.ReducedCell"/>) holds exactly that many atoms.</summary>
     [Theory]
     [InlineData("Li2O.cif", 3)]
     [InlineData("abinit__si.cif", 2)]
     [InlineData("garnet.cif", 80)]
     [InlineData("LiFePO4.cif", 28)]
-    public void A_cell_as_given_counts_its_own_lattice_points(string file, double atoms)
+    public void A_cell_in_P1_counts_its_own_lattice_points(string file, double atoms)
     {
         var standard = Standard(file);
-        var asGiven = SymmetryFinder.FullCell(standard).Crystal;
-        Assert.Single(asGiven.Symmetry.Operations);
+        var cell = standard.ExpandToCell();
+        var asGiven = new Crystals.Crystal("as given", standard.Lattice, Crystals.CrystalSymmetry.P1, cell);
         Assert.Equal(atoms, ModelDomain.AtomsPerPrimitive(asGiven), 9);
-        var cell = asGiven.Sites;
+        var reduced = SymmetryFinder.ReducedCell(standard).Crystal;
+        Assert.Single(reduced.Symmetry.Operations);
+        Assert.Equal(atoms, reduced.AtomCount, 9);
+        Assert.Equal(atoms, ModelDomain.AtomsPerPrimitive(reduced), 9);
         var doubled = new List<Crystals.Site>();
         foreach (var s in cell) { doubled.Add(s with { X = s.X / 2 }); doubled.Add(s with { X = s.X / 2 + 0.5 }); }
         var m = standard.Lattice;
@@ -49,7 +52,7 @@ public class ModelDomainTests
         Assert.Equal(2 * cell.Count, supercell.AtomCount);
         Assert.Equal(atoms, ModelDomain.AtomsPerPrimitive(supercell), 9);
         // A displaced atom breaks the translations: the whole cell is primitive then.
-        var broken = new Crystals.Crystal("broken", asGiven.Lattice, Crystals.CrystalSymmetry.P1, cell.Select((s, i) => i == 0 ? s with { X = s.X + 0.01 } : s));
+        var broken = new Crystals.Crystal("broken", standard.Lattice, Crystals.CrystalSymmetry.P1, cell.Select((s, i) => i == 0 ? s with { X = s.X + 0.01 } : s));
         Assert.Equal(cell.Count, ModelDomain.AtomsPerPrimitive(broken), 9);
     }
 
