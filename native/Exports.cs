@@ -180,7 +180,6 @@ public static unsafe class Exports
         if (!File.Exists(file)) return Fail(ErrorArgument, $"{file}: no such file");
         string text;
         try { text = CftRuntime.Io.JsonContracts.Structures(CftRuntime.Io.StructureSource.Enumerate([file])); }
-        catch (CftException e) { return Fail((int)e.Status, e.Message); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return Fail(ErrorArgument, e.Message); }
         *json = SetJson(text);
         return Ok;
@@ -215,7 +214,6 @@ public static unsafe class Exports
                 w.WriteEndArray();
             });
         }
-        catch (CftException e) { return Fail((int)e.Status, e.Message); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException) { return Fail(ErrorModel, e.Message); }
         *json = SetJson(text);
         return Ok;
@@ -448,14 +446,9 @@ public static unsafe class Exports
         *handle = IntPtr.Zero;
         string name = model == null ? CftPredictor.DefaultModelName : Marshal.PtrToStringUTF8((IntPtr)model) ?? "";
         if (name.Length == 0) return Fail(ErrorArgument, "model is empty: give NULL (the default model), a model name or a .onnx path");
-        CftPredictor predictor;
-        try
-        {
-            predictor = CftPredictor.Load([name], ModelDirectory);
-            try { predictor.EnsureLoaded(); }
-            catch { predictor.Dispose(); throw; }
-        }
-        catch (CftModelException e) { return Fail(ErrorModel, e.Message); }
+        var predictor = CftPredictor.Load([name], ModelDirectory); // a CftModelException is CFT_ERROR_MODEL (Guard)
+        try { predictor.EnsureLoaded(); }
+        catch { predictor.Dispose(); throw; }
         long id = System.Threading.Interlocked.Increment(ref s_nextModel);
         Models[id] = new ModelHandle(predictor);
         *handle = (IntPtr)id;
@@ -586,11 +579,9 @@ public static unsafe class Exports
             crystals[s] = crystal!;
             offset += siteCounts[s];
         }
-        IReadOnlyList<StructurePrediction> results;
         var stated = new bool[nStructures];
         for (int s = 0; s < nStructures; s++) stated[s] = spaceGroups != null && spaceGroups[s] != 0;
-        try { results = m.Predictor.Predict(crystals, stated, 1, outOfDomain: true); }
-        catch (CftException e) { return Fail((int)e.Status, e.Message); }
+        var results = m.Predictor.Predict(crystals, stated, 1, outOfDomain: true);
         for (int s = 0; s < nStructures; s++)
             if (results[s].Error is { } error) return FailStructure(s, (int)results[s].Status, error);
         FreeNotes();
@@ -632,6 +623,10 @@ public static unsafe class Exports
             int code = body();
             if (code == Ok) SetError("");
             return code;
+        }
+        catch (CftException e)
+        {
+            return Fail((int)e.Status, e.Message); // bad data, spglib, a model: the status the exception carries
         }
         catch (Exception e)
         {

@@ -80,8 +80,9 @@ CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the
                ("cv", "cmr_perovskites-e_form", "CMR `e_form`: + dropout 0.3 on the Fourier projection + weight decay 0.05 (shipped)"),
                ("cv", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: shipped recipe (no dropout, weight decay 1e-4)"),
                ("cv_reg_oqmd", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: + dropout 0.3 on the Fourier projection + weight decay 0.05"),
-               ("cv", "carbon_24-energy_per_atom", "carbon: pair-only, cell = a, b, c, angles, volume per atom of the standardised cell"),
-               ("cv_volume", "carbon_24-energy_per_atom", "carbon: pair-only, cell = volume per atom only (needs no symmetry: no spglib)")]
+               ("cv_lattice", "carbon_24-energy_per_atom", "carbon: pair-only, cell = a, b, c, angles, volume per atom of the standardised cell (needs spglib)"),
+               ("cv_volume", "carbon_24-energy_per_atom", "carbon: pair-only, cell = volume per atom only (needs no symmetry: no spglib)"),
+               ("cv", "carbon_24-energy_per_atom", "carbon: pair-only, cell = a, b, c, angles, volume per atom of the Niggli-reduced primitive cell (shipped; no spglib)")]
 CV_VARIANTS_HEADER = "| recipe | CV MAE (one network per fold) | each fold | folds | unit |"
 
 

@@ -112,20 +112,22 @@ public static class PredictCommand
             // starts when a structure needs it (CftPredictor.Predict).
             if (chosen.Count == 1) chosen[0].Prepare();
             var predictor = new CftPredictor(chosen) { ToleranceAngstrom = options.ToleranceAngstrom, Standardize = options.Standardize, BatchSize = options.BatchSize };
-            var output = new Output(options.Format, stdout, stderr, options.Jobs);
-            int chunkSize = Math.Max(options.BatchSize, 256) * options.Jobs;
+            var output = new Output(options.Format, stdout, stderr);
+            bool outOfDomain = options.Models.Count > 0;
             int done = 0, position = 0;
             var clock = System.Diagnostics.Stopwatch.StartNew();
             long lastProgress = 0;
-            // With more than one job the next chunk is read (CIF text is parsed serially) while this one is standardised and predicted.
+            // Chunks of the same size whatever --jobs is, each predicted whole (its batches, its lines), so that the output
+            // does not depend on the number of threads; with more than one job the next chunk is read in the background.
             var mine = StructureSource.Enumerate(paths, poscarSpecies).Where(_ => position++ % shardCount == shardIndex);
-            foreach (var chunk in ReadAhead.Chunks(mine, chunkSize, options.Jobs))
+            var chunks = ReadAhead.Chunks(mine, Math.Max(options.BatchSize, 256), options.Jobs);
+            foreach (var (chunk, (results, lines)) in ChunkPipeline.Run(chunks, options.Jobs, (chunk, threads) =>
             {
-                var readable = chunk.Where(r => r.Crystal is not null).ToList();
-                var results = predictor.Predict(readable.Select(r => r.Crystal!).ToList(), options.Jobs, outOfDomain: options.Models.Count > 0);
-                var byRecord = new Dictionary<StructureRecord, StructurePrediction>(ReferenceEqualityComparer.Instance);
-                for (int i = 0; i < readable.Count; i++) byRecord[readable[i]] = results[i];
-                output.Write(chunk.Select(record => (record, record.Crystal is null ? null : byRecord[record])).ToList());
+                var results = Predict(predictor, chunk, threads, outOfDomain);
+                return (results, output.Lines(chunk, results, threads));
+            }))
+            {
+                output.Write(chunk, results, lines);
                 Flush(buffer, sink); // a chunk's lines reach a pipe as soon as they are predicted
                 done += chunk.Length;
                 if (options.Progress && clock.ElapsedMilliseconds - lastProgress > 250)
@@ -145,8 +147,18 @@ public static class PredictCommand
         }
     }
 
+    /// <summary>One chunk's results, entry i for record i (null where the record could not be read).</summary>
+    private static StructurePrediction?[] Predict(CftPredictor predictor, StructureRecord[] chunk, int threads, bool outOfDomain)
+    {
+        var readable = Enumerable.Range(0, chunk.Length).Where(i => chunk[i].Crystal is not null).ToArray();
+        var predicted = predictor.Predict(readable.Select(i => chunk[i].Crystal!).ToList(), threads, outOfDomain);
+        var results = new StructurePrediction?[chunk.Length];
+        for (int k = 0; k < readable.Length; k++) results[readable[k]] = predicted[k];
+        return results;
+    }
+
     /// <summary>Writes predictions as they come, in one format, and keeps the MAE sums.</summary>
-    private sealed class Output(Format format, TextWriter stdout, TextWriter stderr, int jobs)
+    private sealed class Output(Format format, TextWriter stdout, TextWriter stderr)
     {
         private readonly Dictionary<string, (double Sum, int Count, string Unit)> _errors = new(StringComparer.Ordinal);
         private readonly string[] _header = ["id", "property", "value", "± std", "unit", "space group", "setting", "target"];
@@ -155,23 +167,32 @@ public static class PredictCommand
 
         public int Failed { get; private set; }
 
-        /// <summary>Writes one chunk of results (the table's column widths are set by the first chunk, so columns stay aligned).</summary>
-        public void Write(IReadOnlyList<(StructureRecord Record, StructurePrediction? Result)> chunk)
+        /// <summary>A chunk's csv or json lines, per record the lines of its predictions (null for a failed record or a
+        /// table), formatted on <paramref name="threads"/> threads (a tensor's JSON is long: formatting serially cost a
+        /// third of a whole run). Pure: called on the thread that predicted the chunk.</summary>
+        public string[]?[] Lines(StructureRecord[] chunk, StructurePrediction?[] results, int threads)
+        {
+            var lines = new string[]?[chunk.Length];
+            if (format != Format.Table)
+                System.Threading.Tasks.Parallel.For(0, chunk.Length, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, threads) },
+                    i => lines[i] = results[i] is { Error: null } r ? r.Predictions.Select(p => Line(chunk[i], r, p)).ToArray() : null);
+            return lines;
+        }
+
+        /// <summary>Writes one chunk of results with its <see cref="Lines"/> (a table's rows stay aligned under its header:
+        /// when a chunk needs wider columns, the header is printed again with them).</summary>
+        public void Write(StructureRecord[] chunk, StructurePrediction?[] results, string[]?[] lines)
         {
             var rows = new List<string[]>();
-            // csv/json lines are formatted on every thread (a tensor's JSON is long: formatting them serially cost a
-            // third of a whole run), then written in order.
-            var lines = new string[]?[chunk.Count];
-            if (format != Format.Table)
-                System.Threading.Tasks.Parallel.For(0, chunk.Count, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, jobs) },
-                    i => lines[i] = chunk[i].Result is { Error: null } r ? r.Predictions.Select(p => Line(chunk[i].Record, r, p)).ToArray() : null);
-            for (int i = 0; i < chunk.Count; i++) Write(chunk[i].Record, chunk[i].Result, rows, lines[i]);
+            for (int i = 0; i < chunk.Length; i++) Write(chunk[i], results[i], rows, lines[i]);
             if (rows.Count == 0) return;
-            if (_widths is null)
+            // Widths from the header and the chunk, room for the " *" mark. They only grow: a later chunk with a longer
+            // value (an id, say) widens the columns and the header is printed again above it, so every row stands
+            // aligned under the header above it.
+            var widths = _header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length) + (c == 2 ? 2 : 0))).ToArray();
+            if (_widths is null || widths.Where((w, c) => w > _widths[c]).Any())
             {
-                // Widths from the header and the whole first chunk, room for the " *" mark; later rows that are
-                // longer (rare: a longer id) widen only their own line, so the columns stay put.
-                _widths = _header.Select((h, c) => Math.Max(h.Length, rows.Max(r => r[c].Length) + (c == 2 ? 2 : 0))).ToArray();
+                _widths = _widths is null ? widths : widths.Select((w, c) => Math.Max(w, _widths[c])).ToArray();
                 stdout.WriteLine(Line(_header));
             }
             foreach (var row in rows) stdout.WriteLine(Line(row));

@@ -43,7 +43,7 @@ public static class TensorBasisCommand
         if (!SpaceGroups.TryFind(group, out var setting)) throw new CliUsageException($"unknown space group '{group}' (try 'cft groups')");
         PropertyTensorBasis basis;
         try { basis = PropertyTensorBasis.Build(setting, kind, lattice); }
-        catch (ArgumentException e) { throw new CliUsageException("--cell: " + e.Message); }
+        catch (Errors.CftException e) { throw new CliUsageException("--cell: " + e.Message); }
         if (json)
         {
             output.WriteLine(Json(basis));
@@ -72,7 +72,7 @@ public static class TensorBasisCommand
         if (parts.Length != 6 || parts.Select((p, i) => double.TryParse(p.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out values[i])).Any(ok => !ok))
             throw new CliUsageException($"--cell '{text}': expected six numbers a,b,c,α,β,γ (Å and degrees)");
         try { return Lattice.FromParameters(values[0], values[1], values[2], values[3], values[4], values[5]); }
-        catch (ArgumentException e) { throw new CliUsageException($"--cell '{text}': {e.Message}"); }
+        catch (Errors.CftException e) { throw new CliUsageException($"--cell '{text}': {e.Message}"); }
     }
 
     /// <summary>One JSON line: group, number, setting, kind, dimension, cell, basis (nested arrays in the matrix form).</summary>

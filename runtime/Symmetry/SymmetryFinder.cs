@@ -135,12 +135,12 @@ public static class SymmetryFinder
         Raw detected, standard;
         try
         {
-            detected = Call(input.Id, lattice, positions, types, 0, toleranceAngstrom);
+            detected = Call(lattice, positions, types, 0, toleranceAngstrom);
             // spglib's own standard cell is in its default setting (the smallest Hall number of the type); a second
             // call is needed only where the catalogue's standard differs (origin choice 2).
             var setting = SpaceGroups.Standard(detected.Number);
             standard = SpglibDefaultIsStandard[detected.Number] ? detected : ToStandardOrigin(detected, setting)
-                ?? Call(input.Id, lattice, positions, types, setting.HallNumber, toleranceAngstrom);
+                ?? Call(lattice, positions, types, setting.HallNumber, toleranceAngstrom);
         }
         catch (SymmetryNotFoundException e) when (ClosestPair(input.Lattice, cell, toleranceAngstrom) is { } pair
                                                   && cell[pair.I].Occupancy >= 1 - 1e-6 && cell[pair.J].Occupancy >= 1 - 1e-6)
@@ -308,7 +308,7 @@ public static class SymmetryFinder
 
     private sealed record Raw(int Number, int HallNumber, string Symbol, double[] StdLattice, int[] StdTypes, double[] StdPositions, double[] StdRotation);
 
-    private static unsafe Raw Call(string id, double[] lattice, double[] positions, int[] types, int hallNumber, double symprec)
+    private static unsafe Raw Call(double[] lattice, double[] positions, int[] types, int hallNumber, double symprec)
     {
         fixed (double* l = lattice)
         fixed (double* p = positions)
@@ -332,7 +332,7 @@ public static class SymmetryFinder
                     }
                     finally { ErrorCodeGate.ExitWriteLock(); }
                     string message = Marshal.PtrToStringUTF8((IntPtr)SpglibNative.spg_get_error_message(code)) ?? $"error {code}";
-                    throw new SymmetryNotFoundException($"{id}: spglib found no space group at tolerance {symprec} Å: {message}");
+                    throw new SymmetryNotFoundException($"spglib found no space group at tolerance {symprec} Å: {message}");
                 }
                 int n = d->NStdAtoms;
                 var stdTypes = new int[n];

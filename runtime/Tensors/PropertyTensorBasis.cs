@@ -289,7 +289,7 @@ public sealed class PropertyTensorBasis
                     worst = Math.Max(worst, Math.Abs(s - (i == j ? 1 : 0)));
                 }
             if (worst > 1e-6)
-                throw new ArgumentException($"the cell ({lattice}) does not have the metric of {setting.HermannMauguin} (No. {setting.Number}{(setting.Setting.Length > 0 ? ":" + setting.Setting : "")}): " +
+                throw new Errors.InvalidStructureException($"the cell ({lattice}) does not have the metric of {setting.HermannMauguin} (No. {setting.Number}{(setting.Setting.Length > 0 ? ":" + setting.Setting : "")}): " +
                     $"its rotation {new SymmetryOperation(a, [0, 0, 0], 1).ToXyz()} is not a rotation of this cell (|RᵀR − I| = {worst:G3}); give the cell in that setting, e.g. spglib's standardised cell");
             result.Add(r);
         }

@@ -61,6 +61,68 @@ public class PredictCommandTests
         Assert.Matches(@"MAE energy_per_atom: [0-9.]+ eV/atom over 20 structures", output);
     }
 
+    /// <summary>Several chunks (600 structures, 256 per chunk) predicted whole, side by side: the output of --jobs 2 is
+    /// byte for byte that of --jobs 1 (same batches, same order), in every format.</summary>
+    [Theory]
+    [InlineData("csv")]
+    [InlineData("json")]
+    [InlineData("table")]
+    public void More_jobs_give_the_same_output_byte_for_byte(string format)
+    {
+        using var folder = new TempFolder("cft-jobs");
+        string path = ManyPerovskites(folder.Path, 15);
+        var one = CliRunner.Run("predict", path, "--format", format, "-m", "cmr_perovskites-e_form", "-m", "carbon_24-energy_per_atom", "-j", "1");
+        var two = CliRunner.Run("predict", path, "--format", format, "-m", "cmr_perovskites-e_form", "-m", "carbon_24-energy_per_atom", "-j", "2");
+        Assert.True(one.ExitCode == 0, one.Err);
+        Assert.True(two.ExitCode == 0, two.Err);
+        Assert.True(one.Out.Split('\n').Length > 1200, one.Out[..Math.Min(500, one.Out.Length)]);
+        Assert.Equal(one.Out, two.Out);
+        Assert.Equal(one.Err, two.Err);
+    }
+
+    /// <summary>The sample's 40 perovskites repeated <paramref name="copies"/> times under new ids (copy0-…, copy1-…): ids
+    /// get longer from copy10 on, which falls in a later 256-structure chunk.</summary>
+    private static string ManyPerovskites(string folder, int copies)
+    {
+        var text = File.ReadAllText(Path.Combine(Examples, "cmr_perovskites_sample.csv"));
+        // A CSV record spans lines (the cif column): records start where an id does.
+        var rows = System.Text.RegularExpressions.Regex.Split(text, "\n(?=cmr-)");
+        var csv = new System.Text.StringBuilder(rows[0].TrimEnd('\n') + "\n");
+        for (int copy = 0; copy < copies; copy++)
+            foreach (var row in rows.Skip(1))
+                csv.Append("copy").Append(copy).Append('-').Append(row.TrimEnd('\n')).Append('\n');
+        string path = Path.Combine(folder, "perovskites.csv");
+        File.WriteAllText(path, csv.ToString());
+        return path;
+    }
+
+    /// <summary>Over several chunks whose ids grow longer, every row stands aligned under the header printed above it
+    /// (the header is repeated when a chunk widens the columns).</summary>
+    [Fact]
+    public void Table_rows_stay_aligned_under_their_header_across_chunks()
+    {
+        using var folder = new TempFolder("cft-table");
+        var (code, output, error) = CliRunner.Run("predict", ManyPerovskites(folder.Path, 15), "-m", "cmr_perovskites-e_form");
+        Assert.True(code == 0, error);
+        string? header = null;
+        int headers = 0, rows = 0;
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("id ", StringComparison.Ordinal)) { header = line; headers++; continue; }
+            if (line.StartsWith("MAE ", StringComparison.Ordinal)) continue;
+            Assert.NotNull(header);
+            rows++;
+            // Each column of the row starts where the header's column does (the separators are two spaces).
+            foreach (var name in new[] { "property", "value", "± std", "unit", "space group", "setting", "target" })
+            {
+                int at = header.IndexOf("  " + name, StringComparison.Ordinal) + 2;
+                Assert.True(line.Length > at && line[at - 1] == ' ' && line[at] != ' ', $"misaligned at '{name}':\n{header}\n{line}");
+            }
+        }
+        Assert.Equal(600, rows);
+        Assert.Equal(2, headers); // copy10- ids first appear in the second chunk and widen the id column once
+    }
+
     [Fact]
     public void Shards_partition_the_inputs_and_property_selects_models()
     {

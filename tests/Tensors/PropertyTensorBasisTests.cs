@@ -132,7 +132,7 @@ public class PropertyTensorBasisTests
     [Fact]
     public void A_cell_without_the_groups_metric_is_refused_with_the_reason()
     {
-        var e = Assert.Throws<ArgumentException>(() => PropertyTensorBasis.Build(SpaceGroups.Find("P6_3/mmc"), TensorKind.Dielectric, Lattice.FromParameters(3, 3, 5, 90, 90, 90)));
+        var e = Assert.Throws<Errors.InvalidStructureException>(() => PropertyTensorBasis.Build(SpaceGroups.Find("P6_3/mmc"), TensorKind.Dielectric, Lattice.FromParameters(3, 3, 5, 90, 90, 90)));
         Assert.Contains("does not have the metric of P6_3/mmc", e.Message);
         // The group's own kind of cell (any a, c with γ = 120°) is accepted and gives the same dimension.
         Assert.Equal(2, PropertyTensorBasis.Build(SpaceGroups.Find("P6_3/mmc"), TensorKind.Dielectric, Lattice.FromParameters(3.2, 3.2, 5.1, 90, 90, 120)).Dimension);
