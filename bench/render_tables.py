@@ -150,15 +150,16 @@ def coldstart_table():
              f"and their test vectors and plots); `libcft.so` {sizes['libcft.so']:,} bytes.", "",
              "| command | mean ± σ |", "|---|---:|"]
     labels = [("version", "`cft --version`"), ("models", "`cft models` (metadata only)"),
-              ("one CIF, one model", "`cft predict data/examples/Li2O.cif --model cmr_perovskites-e_form` (one structure, one model)"),
+              ("one CIF, one model", "`cft predict bench/inputs/cmr-13.cif --model cmr_perovskites-e_form` (one structure in the model's domain, one model)"),
+              ("one CIF out of domain, one model", "`cft predict data/examples/Li2O.cif --model cmr_perovskites-e_form` (one structure the model flags: the domain check's reasons)"),
               ("40 structures, one model", "`cft predict data/examples/cmr_perovskites_sample.csv --model cmr_perovskites-e_form` (40 structures, one model)"),
               ("40 structures, default models", "`cft predict data/examples/cmr_perovskites_sample.csv` (40 structures, default: every model whose elements cover them)")]
     for key, label in labels:
         r = runs[key]
         lines.append(f"| {label} | {r['mean'] * 1e3:.1f} ± {r['stddev'] * 1e3:.1f} ms |")
     one = runs["one CIF, one model"]["mean"] * 1e3
-    lines += ["", f"Target ≤ 150 ms for one CIF with one model: {one:.0f} ms, {'met' if one <= 150 else 'missed'} "
-                  "(Li2O, which the perovskite model flags as outside its domain: the domain check is part of the time)."]
+    lines += ["", f"Target ≤ 150 ms for one in-domain CIF with one model: {one:.0f} ms, {'met' if one <= 150 else 'missed'} "
+                  "(a held-out CMR perovskite; the script checks that the model vouches for it before timing)."]
     return lines
 
 

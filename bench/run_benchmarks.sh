@@ -54,9 +54,13 @@ sizes["models/*.onnx"] = sorted(os.path.getsize(os.path.join(models, f)) for f i
 json.dump(sizes, open(out, "w"), indent=1)
 PY
       c="$work/cli/cft"
+      # The one-CIF case is a structure in the model's domain (the case): checked before it is timed.
+      "$c" predict bench/inputs/cmr-13.cif --model cmr_perovskites-e_form --format csv 2>/dev/null | grep -q ',true,' \
+        || { echo "bench/inputs/cmr-13.cif is not in cmr_perovskites-e_form's domain" >&2; exit 1; }
       hyperfine -N -w 3 -r 20 --export-json "$results/coldstart.json" \
         -n "version" "$c --version" -n "models" "$c models" \
-        -n "one CIF, one model" "$c predict data/examples/Li2O.cif --model cmr_perovskites-e_form" \
+        -n "one CIF, one model" "$c predict bench/inputs/cmr-13.cif --model cmr_perovskites-e_form" \
+        -n "one CIF out of domain, one model" "$c predict data/examples/Li2O.cif --model cmr_perovskites-e_form" \
         -n "40 structures, one model" "$c predict data/examples/cmr_perovskites_sample.csv --model cmr_perovskites-e_form" \
         -n "40 structures, default models" "$c predict data/examples/cmr_perovskites_sample.csv" ;;
     cthreads)

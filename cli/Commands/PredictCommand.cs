@@ -218,7 +218,7 @@ public static class PredictCommand
             {
                 Failed++;
                 stderr.WriteLine($"cft: {record.Id}: {error ?? "unknown error"}");
-                if (format == Format.Json) stdout.WriteLine(JsonLine.Error(record, error ?? "unknown error"));
+                if (format == Format.Json) stdout.WriteLine(JsonLine.Error(record, result is null ? record.Status : result.Status, error ?? "unknown error"));
                 return;
             }
             if (result.Note is { } note) stderr.WriteLine($"cft: {record.Id}: {note}");

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using CftRuntime.Crystals;
+using CftRuntime.Errors;
 using CftRuntime.Io;
 using CftRuntime.Symmetry;
 using CftRuntime.Tables;
@@ -51,8 +52,9 @@ public static class SymmetryCommand
                 if (outcome.Prepared is not { } prepared)
                 {
                     failed++;
-                    string error = record.Error ?? outcome.Error?.Message ?? "unknown error";
-                    if (json) stdout.WriteLine(JsonLine.Error(record, error));
+                    var failure = record.Failure ?? outcome.Error;
+                    string error = failure?.Message ?? "unknown error";
+                    if (json) stdout.WriteLine(JsonLine.Error(record, failure?.Status ?? CftStatus.Internal, error));
                     else stderr.WriteLine($"cft: {record.Id}: {error}");
                     continue;
                 }

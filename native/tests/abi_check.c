@@ -61,7 +61,7 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
     int32_t rows = 0, number = 0, order = 0;
     CHECK(cft_version() != NULL && strlen(cft_version()) > 0, "version");
     CHECK(cft_feature_count(NULL) == CFT_ERROR_ARGUMENT && strlen(cft_last_error()) > 0, "feature_count(NULL)");
@@ -211,11 +211,35 @@ int main(void) {
         double pv[3] = { 0, 0, 0 };
         CHECK(cft_predict(model, 3, L3, counts, zs, xs, groups, pv) == CFT_OK, "predict(221, 221, 0)");
         CHECK(fabs(pv[0] - pv[1]) < 1e-6 && fabs(pv[0] - pv[2]) < 1e-5, "predict follows the same rule as featurize");
+        /* Never re-detected: the same five atoms stated as P1 (a subgroup of the true Pm-3m) stay five P1 sites in
+         * featurize, and predict runs the model on those P1 features, not on the detected Pm-3m cell's. */
+        static const int32_t p1_counts[2] = { 5, 5 }, p1_groups[2] = { 1, 0 };
+        int32_t p1_z[10];
+        double p1_x[30];
+        for (int k = 0; k < 10; k++) p1_z[k] = zs[6 + k % 5];
+        for (int k = 0; k < 30; k++) p1_x[k] = xs[18 + k % 15];
+        float *fp = malloc(sizeof(float) * 5 * (size_t)F);
+        int32_t rp = 0;
+        CHECK(cft_featurize(1, L3, 5, zs + 6, xs + 18, fp, 5 * (int64_t)F, &rp) == CFT_OK && rp == 5, "featurize(1, every atom) keeps the 5 P1 sites");
+        double pp[2] = { 0, 0 };
+        CHECK(cft_predict(model, 2, L3, p1_counts, p1_z, p1_x, p1_groups, pp) == CFT_OK, "predict(1, 0) on the same atoms");
+        CHECK(fabs(pp[1] - pv[2]) < 1e-6, "group 0 detects Pm-3m (the detected cell's prediction)");
+        CHECK(fabs(pp[0] - pp[1]) > 1e-4, "a stated P1 is not re-detected: its prediction is the P1 features', not Pm-3m's");
+        free(fp);
         free(fa); free(fb); free(fc);
     }
     CHECK(cft_model_close(model) == CFT_OK, "model_close");
     CHECK(cft_model_close(model) == CFT_ERROR_ARGUMENT, "model_close twice");
     CHECK(cft_predict(model, 2, LATTICES, COUNTS, Z4, X4, GROUPS, values) == CFT_ERROR_ARGUMENT, "predict(closed model)");
+    /* argv[1]: a model that opens but fails inside ONNX Runtime (tests/Inference/ModelTestData.WriteModelThatFailsToRun):
+     * the failure is the model's, CFT_ERROR_MODEL, not CFT_ERROR_INTERNAL. */
+    if (argc > 1) {
+        cft_model *failing = NULL;
+        CHECK(cft_model_open(argv[1], &failing) == CFT_OK && failing != NULL, "model_open(a model that fails to run)");
+        CHECK(cft_predict(failing, 1, LATTICES, COUNTS, Z4, X4, GROUPS, values) == CFT_ERROR_MODEL && strstr(cft_last_error(), "ONNX Runtime failed") != NULL,
+              "predict with a model that fails to run is CFT_ERROR_MODEL");
+        CHECK(cft_model_close(failing) == CFT_OK, "model_close(the failing model)");
+    }
 
     free(out);
     free(serial);

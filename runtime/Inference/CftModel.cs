@@ -215,7 +215,9 @@ public sealed class CftModel : IDisposable
         {
             // No graph rewriting: it costs ~20 ms per session at start-up and, measured on the shipped models, gains
             // nothing end to end (perov_5 val, 3,787 structures: 9.21 s with ORT_ENABLE_ALL, 9.17 s without).
-            using var options = new SessionOptions { IntraOpNumThreads = _threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL };
+            using var options = new SessionOptions { IntraOpNumThreads = _threads, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL,
+                // ONNX Runtime would also print a failed run to the host's stderr: the failure reaches the caller as a CftModelException.
+                LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
             session = new InferenceSession(Path, options);
         }
         catch (OnnxRuntimeException e)

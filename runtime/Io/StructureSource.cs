@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using CftRuntime.Crystals;
+using CftRuntime.Errors;
 
 namespace CftRuntime.Io;
 
@@ -11,9 +12,17 @@ namespace CftRuntime.Io;
 /// <param name="Id">Identifier: file name (and data block), CSV material_id or row number, or the id of id_prop.csv.</param>
 /// <param name="Source">Where it came from (path, or path:row for a CSV).</param>
 /// <param name="Crystal">The structure, or null when reading failed.</param>
-/// <param name="Error">Why reading failed (names file, line and what was expected), or null.</param>
+/// <param name="Failure">Why reading failed, typed (a <see cref="StructureFormatException"/> whose message names file,
+/// line and what was expected), or null.</param>
 /// <param name="Targets">Property values given with the input (CSV columns or id_prop.csv), by name.</param>
-public sealed record StructureRecord(string Id, string Source, Crystal? Crystal, string? Error, IReadOnlyDictionary<string, double> Targets);
+public sealed record StructureRecord(string Id, string Source, Crystal? Crystal, CftException? Failure, IReadOnlyDictionary<string, double> Targets)
+{
+    /// <summary>The message of <see cref="Failure"/>, or null.</summary>
+    public string? Error => Failure?.Message;
+
+    /// <summary>The status of <see cref="Failure"/> (<see cref="CftStatus.Ok"/> when the structure was read).</summary>
+    public CftStatus Status => Failure?.Status ?? CftStatus.Ok;
+}
 
 /// <summary>
 /// Streams structures from what users point at: CIF files (every data block), POSCAR/CONTCAR files,
@@ -55,7 +64,7 @@ public static class StructureSource
         }
         if (!File.Exists(path))
         {
-            yield return Failed(Path.GetFileName(path), path, $"{path}: no such file or directory");
+            yield return Failed(Path.GetFileName(path), path, new StructureFormatException(path, 0, "no such file or directory"));
             yield break;
         }
         foreach (var r in EnumerateFile(path, poscarSpecies)) yield return r;
@@ -81,13 +90,13 @@ public static class StructureSource
         using var reader = new StreamReader(path);
         var csv = new CsvReader(reader, path);
         string[]? header;
-        string? headerError = null;
+        StructureFormatException? headerError = null;
         try { header = csv.ReadRecord(); }
-        catch (StructureFormatException e) { header = null; headerError = e.Message; }
+        catch (StructureFormatException e) { header = null; headerError = e; }
         int cif = header is null ? -1 : Array.FindIndex(header, h => h.Trim().Equals("cif", StringComparison.OrdinalIgnoreCase));
         if (header is null || cif < 0)
         {
-            yield return Failed(Path.GetFileName(path), path, headerError ?? $"{path}:1: expected a header with a 'cif' column");
+            yield return Failed(Path.GetFileName(path), path, headerError ?? new StructureFormatException(path, 1, "expected a header with a 'cif' column"));
             yield break;
         }
         int idColumn = Array.FindIndex(header, h => h.Trim().Equals("material_id", StringComparison.OrdinalIgnoreCase));
@@ -95,10 +104,10 @@ public static class StructureSource
         while (true)
         {
             string[]? fields;
-            string? error = null;
+            StructureFormatException? error = null;
             int line = csv.Line; // where the next record starts
             try { fields = csv.ReadRecord(); }
-            catch (StructureFormatException e) { fields = null; error = e.Message; }
+            catch (StructureFormatException e) { fields = null; error = e; }
             if (error is not null)
             {
                 yield return Failed($"row {row + 1}", path, error);
@@ -110,7 +119,7 @@ public static class StructureSource
             string source = $"{path}:{line}";
             if (cif >= fields.Length)
             {
-                yield return Failed(id, source, $"{source}: row {row} has {fields.Length} fields, expected a 'cif' value in column {cif + 1}");
+                yield return Failed(id, source, new StructureFormatException(source, 0, $"row {row} has {fields.Length} fields, expected a 'cif' value in column {cif + 1}"));
                 continue;
             }
             var targets = new Dictionary<string, double>();
@@ -136,7 +145,7 @@ public static class StructureSource
             if (!File.Exists(file))
             {
                 if (row == 1) continue; // a header line such as "id,target"
-                yield return Failed(id, idProp, $"{idProp}:{row}: structure file {id}.cif not found in {folder}");
+                yield return Failed(id, idProp, new StructureFormatException(idProp, row, $"structure file {id}.cif not found in {folder}"));
                 continue;
             }
             var record = Guard(id, file, () => CifReader.ReadCrystals(file)).First();
@@ -148,15 +157,19 @@ public static class StructureSource
     {
         IReadOnlyList<Crystal> crystals;
         try { crystals = read(); }
-        catch (Exception e) when (e is StructureFormatException or IOException or UnauthorizedAccessException)
+        catch (StructureFormatException e)
         {
-            return new[] { Failed(id, source, e.Message) };
+            return new[] { Failed(id, source, e) };
         }
-        if (crystals.Count == 0) return new[] { Failed(id, source, $"{source}: no structure (no data block with atom sites)") };
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new[] { Failed(id, source, new StructureFormatException(source, 0, e.Message, e)) };
+        }
+        if (crystals.Count == 0) return new[] { Failed(id, source, new StructureFormatException(source, 0, "no structure (no data block with atom sites)")) };
         return crystals.Select(c => new StructureRecord(c.Id, source, c, null, NoTargets));
     }
 
-    private static StructureRecord Failed(string id, string source, string error) => new(id, source, null, error, NoTargets);
+    private static StructureRecord Failed(string id, string source, CftException failure) => new(id, source, null, failure, NoTargets);
 
     private static bool IsCif(string f) => f.EndsWith(".cif", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".mcif", StringComparison.OrdinalIgnoreCase);
 

@@ -45,6 +45,8 @@ public class PredictCommandTests
         Assert.Equal(1, code);
         var objects = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Contains(objects, o => o.GetProperty("id").GetString() == "broken" && o.TryGetProperty("error", out _));
+        // Each error object carries its typed status, in cft.h's spelling: a file that cannot be read is bad data.
+        Assert.Equal("CFT_ERROR_ARGUMENT", objects.Single(o => o.GetProperty("id").GetString() == "broken").GetProperty("status").GetString());
         var li2o = objects.Where(o => o.GetProperty("id").GetString() == "Li2O" && o.TryGetProperty("value", out _)).ToList();
         Assert.NotEmpty(li2o);
         Assert.All(li2o, o => Assert.Equal(225, o.GetProperty("spacegroup").GetInt32()));

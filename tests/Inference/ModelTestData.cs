@@ -83,6 +83,32 @@ public static class ModelTestData
     }
 
     /// <summary>|a − b| ≤ tolerance × max(1, |b|): float32 holds energies near −154 eV/atom to about 1.5e-5 absolute.</summary>
+    /// <summary>
+    /// Writes <paramref name="path"/>: the shipped CMR model with its <c>prediction</c> passed through Reshape([-1, 7]) and
+    /// back (Debian's python3-onnx). It opens and loads like the original (the shapes are symbolic), and fails inside ONNX
+    /// Runtime on any batch whose size is not a multiple of 7: a model that cannot be run.
+    /// </summary>
+    public static void WriteModelThatFailsToRun(string path)
+    {
+        const string script = """
+import sys, onnx
+from onnx import helper, TensorProto
+model = onnx.load(sys.argv[1])
+graph = model.graph
+node = next(n for n in graph.node if "prediction" in n.output)
+node.output[list(node.output).index("prediction")] = "prediction_unchecked"
+graph.node.extend([
+    helper.make_node("Constant", [], ["shape_7"], value=helper.make_tensor("s7", TensorProto.INT64, [2], [-1, 7])),
+    helper.make_node("Reshape", ["prediction_unchecked", "shape_7"], ["prediction_7"]),
+    helper.make_node("Constant", [], ["shape_flat"], value=helper.make_tensor("s1", TensorProto.INT64, [1], [-1])),
+    helper.make_node("Reshape", ["prediction_7", "shape_flat"], ["prediction"]),
+])
+onnx.save(model, sys.argv[2])
+""";
+        var (code, output) = TestData.RunPython(script, ModelPath("cmr_perovskites-e_form"), path);
+        if (code != 0) throw new InvalidOperationException("could not write the failing model: " + output);
+    }
+
     public static bool Close(double a, double b, double tolerance) => Math.Abs(a - b) <= tolerance * Math.Max(1, Math.Abs(b));
 
     /// <summary>

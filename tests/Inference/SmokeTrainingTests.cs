@@ -48,7 +48,8 @@ public class SmokeTrainingTests
             Assert.True(Domain(p.DomainNote) == Domain(q.DomainNote), $"{crystals[i].Id}: as given '{p.DomainNote}', standardised '{q.DomainNote}'");
         }
         // The same model with one that needs symmetry: everything is standardised once, for both.
-        using var mixed = new CftPredictor([CftModel.Load(onnx), CftModel.Load(ModelTestData.ModelPath("carbon_24-energy_per_atom"))]);
+        using var mixed = new CftPredictor([CftModel.Load(onnx), CftModel.Load(ModelTestData.ModelPath("mp_elastic-K_Voigt"))]);
+        Assert.True(mixed.Models[1].NeedsSymmetry);
         var c = mixed.Predict(crystals, 2, outOfDomain: true);
         Assert.Equal(b.Select(r => r.SpaceGroup), c.Select(r => r.SpaceGroup));
     }

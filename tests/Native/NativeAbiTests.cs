@@ -121,7 +121,9 @@ public class NativeAbiTests
         string check = Path.Combine(dir, "abi_check");
         var gccCheck = Run("gcc", $"-Wall -Wextra -Werror -pthread -o \"{check}\" native/tests/abi_check.c -Inative/include -L\"{dir}\" -lcft -lm", root);
         Assert.True(gccCheck.Code == 0, gccCheck.Output);
-        var (ccode, coutput) = Run(check, "", dir, dir);
+        string failing = Path.Combine(dir, "fails-to-run.onnx");
+        CftRuntime.Tests.Inference.ModelTestData.WriteModelThatFailsToRun(failing);
+        var (ccode, coutput) = Run(check, $"\"{failing}\"", dir, dir);
         Assert.True(ccode == 0, coutput);
         Assert.Equal("abi ok", coutput.Trim());
 

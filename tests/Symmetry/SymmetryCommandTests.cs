@@ -29,6 +29,7 @@ public class SymmetryCommandTests
             var error = Assert.Single(lines, l => l.TryGetProperty("error", out _));
             Assert.Equal("bad", error.GetProperty("id").GetString());
             Assert.Equal(bad, error.GetProperty("file").GetString());
+            Assert.Equal("CFT_ERROR_ARGUMENT", error.GetProperty("status").GetString());
             foreach (var l in lines.Where(l => !l.TryGetProperty("error", out _)))
             {
                 Assert.Equal(new[] { "id", "file", "number", "hm", "setting", "order", "cell", "lattice", "sites" }, l.EnumerateObject().Select(p => p.Name));
@@ -87,6 +88,7 @@ public class SymmetryCommandTests
         Assert.Equal(2, lines.Count);
         Assert.Equal(225, lines[0].GetProperty("number").GetInt32()); // the CIF's own Fm-3m
         Assert.Contains("apt-get install libsymspg1", lines[1].GetProperty("error").GetString());
+        Assert.Equal("CFT_ERROR_SYMMETRY", lines[1].GetProperty("status").GetString()); // typed, in cft.h's spelling
     }
 
     [Fact]
