@@ -79,8 +79,9 @@ public static unsafe class Exports
         if (outCapacity < 0) return Fail(ErrorArgument, "out_capacity must not be negative");
         int code = Structure(spaceGroup, lattice, nSites, atomicNumbers, positions, out var input);
         if (code != Ok) return code;
-        int prepared = Prepare(spaceGroup, input!, out var crystal);
+        int prepared = Prepare(spaceGroup, input!, out var preparation);
         if (prepared != Ok) return prepared;
+        var crystal = preparation!.Crystal;
         *outRows = crystal.Sites.Count;
         long needed = (long)crystal.Sites.Count * Featurizer.FeatureCount;
         if (output == null || outCapacity < needed) return Fail(ErrorBufferTooSmall, $"out holds {outCapacity} floats, {needed} needed ({crystal.Sites.Count} rows × {Featurizer.FeatureCount})");
@@ -104,8 +105,9 @@ public static unsafe class Exports
         if (outCapacity < 0 || siteCapacity < 0) return Fail(ErrorArgument, "out_capacity and site_capacity must not be negative");
         int code = Structure(spaceGroup, lattice, nSites, atomicNumbers, positions, out var input);
         if (code != Ok) return code;
-        int prepared = Prepare(spaceGroup, input!, out var crystal);
+        int prepared = Prepare(spaceGroup, input!, out var preparation);
         if (prepared != Ok) return prepared;
+        var crystal = preparation!.Crystal;
         int rows = crystal.Sites.Count;
         *outRows = rows;
         long needed = (long)rows * Featurizer.FeatureCount;
@@ -156,10 +158,9 @@ public static unsafe class Exports
         if (!(tolerance > 0) || !double.IsFinite(tolerance)) return Fail(ErrorArgument, $"tolerance must be a positive number of Å, got {tolerance}");
         int code = Structure(0, lattice, nSites, atomicNumbers, positions, out var input);
         if (code != Ok) return code;
-        SymmetryResult? result = null;
-        code = Classify(() => result = SymmetryFinder.Standardize(input!, tolerance));
+        code = Prepare(0, input!, out var prepared, tolerance);
         if (code != Ok) return code;
-        *json = SetJson(CftRuntime.Io.JsonContracts.Object(w => CftRuntime.Io.JsonContracts.WriteSymmetry(w, result!.Crystal, result.HermannMauguin)));
+        *json = SetJson(CftRuntime.Io.JsonContracts.Object(w => CftRuntime.Io.JsonContracts.WriteSymmetry(w, prepared!.Crystal, prepared.HermannMauguin)));
         return Ok;
     });
 
@@ -345,29 +346,16 @@ public static unsafe class Exports
     }
 
     /// <summary>
-    /// The one rule of every function taking a space_group: 0 = detect and standardise (spglib, with the fallbacks
-    /// of <see cref="SymmetryFinder.Prepare"/>); N = trusted, canonicalised, never re-detected (<see cref="SymmetryFinder.Trusted"/>).
+    /// The one rule of every function taking a space_group, the prepare stage of the CLI and <see cref="CftPredictor"/>
+    /// (<see cref="StructurePreparation.Prepare"/>): 0 = detect and standardise (spglib, with the fallbacks of
+    /// <see cref="SymmetryFinder.Prepare"/>); N = trusted, canonicalised, never re-detected (<see cref="SymmetryFinder.Trusted"/>).
+    /// A failure returns its own status (bad data CFT_ERROR_ARGUMENT, spglib's failures CFT_ERROR_SYMMETRY).
     /// </summary>
-    private static int Prepare(int spaceGroup, Crystal input, out Crystal crystal)
+    private static int Prepare(int spaceGroup, Crystal input, out PreparedStructure? prepared, double tolerance = Crystal.DefaultToleranceAngstrom)
     {
-        Crystal result = input;
-        int code = Classify(() => result = (spaceGroup == 0 ? SymmetryFinder.Prepare(input) : SymmetryFinder.Trusted(input)).Crystal);
-        crystal = result;
-        return code;
-    }
-
-    /// <summary>
-    /// Runs a runtime step: a <see cref="CftException"/> returns its own status (bad data CFT_ERROR_ARGUMENT, spglib's
-    /// failures CFT_ERROR_SYMMETRY, models CFT_ERROR_MODEL); anything else is a bug and reaches <see cref="Guard"/>.
-    /// </summary>
-    private static int Classify(Action step)
-    {
-        try
-        {
-            step();
-            return Ok;
-        }
-        catch (CftException e) { return Fail((int)e.Status, e.Message); }
+        var outcome = StructurePreparation.Prepare(input, tolerance, statedGroup: spaceGroup != 0);
+        prepared = outcome.Prepared;
+        return outcome.Error is { } e ? Fail((int)e.Status, e.Message) : Ok;
     }
 
     /// <summary>The structure of a cft_featurize/cft_predict call: P1 (every atom) for space_group 0, else unique sites in N's standard setting.</summary>

@@ -59,33 +59,37 @@ public static class FeaturizeCommand
         var frames = new List<FrameRotation>();
         var settings = new List<SpaceGroupSetting?>();
         int failed = 0;
-        var records = StructureSource.Enumerate(paths, poscarSpecies).ToList();
-        var readable = records.Where(r => r.Crystal is not null).ToList();
-        // The features must be in the ITA standard setting of the structure's true space group.
-        var outcomes = StructurePreparation.PrepareAll(readable.Select(r => r.Crystal!).ToList(), toleranceAngstrom, standardize, jobs, reducedCellUpTo: reducedCell ? int.MaxValue : 0);
-        for (int i = 0, k = 0; i < records.Count; i++)
+        // Streaming: read in chunks (the next one in the background with more than one job), each chunk prepared on every
+        // thread; only the prepared structures are kept. The features must be in the ITA standard setting of the
+        // structure's true space group.
+        foreach (var chunk in ReadAhead.Chunks(StructureSource.Enumerate(paths, poscarSpecies), 256, jobs))
         {
-            var record = records[i];
-            if (record.Crystal is null)
+            var readable = chunk.Where(r => r.Crystal is not null).ToList();
+            var outcomes = StructurePreparation.PrepareAll(readable.Select(r => r.Crystal!).ToList(), toleranceAngstrom, standardize, jobs, reducedCellUpTo: reducedCell ? int.MaxValue : 0);
+            for (int i = 0, k = 0; i < chunk.Length; i++)
             {
-                failed++;
-                stderr.WriteLine($"cft: {record.Id}: {record.Error}");
-                continue;
+                var record = chunk[i];
+                if (record.Crystal is null)
+                {
+                    failed++;
+                    stderr.WriteLine($"cft: {record.Id}: {record.Error}");
+                    continue;
+                }
+                var outcome = outcomes[k++];
+                if (outcome.Prepared is not { } prepared)
+                {
+                    failed++;
+                    stderr.WriteLine($"cft: {record.Id}: {outcome.Error!.Message}");
+                    continue;
+                }
+                // --reduced-cell asked for the note's policy: only what else there is to say is printed.
+                if (prepared.Note is { } note && !(reducedCell && note == SymmetryFinder.ReducedCellNote)) stderr.WriteLine($"cft: {record.Id}: {note}");
+                crystals.Add(plain ? AsP1(prepared.Crystal, toleranceAngstrom) : prepared.Crystal);
+                standardGroups.Add(prepared.Crystal.Symmetry.Number);
+                frames.Add(prepared.Frame);
+                settings.Add(prepared.Crystal.Symmetry.Setting);
+                targets.Add(record.Targets);
             }
-            var outcome = outcomes[k++];
-            if (outcome.Prepared is not { } prepared)
-            {
-                failed++;
-                stderr.WriteLine($"cft: {record.Id}: {outcome.Error!.Message}");
-                continue;
-            }
-            // --reduced-cell asked for the note's policy: only what else there is to say is printed.
-            if (prepared.Note is { } note && !(reducedCell && note == SymmetryFinder.ReducedCellNote)) stderr.WriteLine($"cft: {record.Id}: {note}");
-            crystals.Add(plain ? AsP1(prepared.Crystal, toleranceAngstrom) : prepared.Crystal);
-            standardGroups.Add(prepared.Crystal.Symmetry.Number);
-            frames.Add(prepared.Frame);
-            settings.Add(prepared.Crystal.Symmetry.Setting);
-            targets.Add(record.Targets);
         }
         if (crystals.Count == 0)
         {

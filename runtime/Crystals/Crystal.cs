@@ -30,8 +30,8 @@ public sealed class Crystal
 
     /// <summary>
     /// The most atoms a cell may hold (Σ multiplicity of the sites): beyond it a structure is refused with
-    /// <see cref="InvalidStructureException"/> rather than left to run for minutes (spglib and the reduction to unique
-    /// sites grow with the square of the atoms: about 2 s at 4,000 atoms in P1 on one core).
+    /// <see cref="InvalidStructureException"/> rather than left to run for minutes (the reduction to unique sites grows with
+    /// the square of the atoms; symmetry analysis has its own, lower limit, <see cref="CftRuntime.Symmetry.SymmetryFinder.MaxAtomsForSymmetry"/>).
     /// </summary>
     public const int MaxAtomsPerCell = 10_000;
 

@@ -52,7 +52,12 @@ internal static class NormalizerCanonicalizer
         return new Group(opKeys, rotationKeys, rotations, translations, polar);
     });
 
-    private static int[][] ShiftsFor(int settingIndex, Group group, int[] w) => Shifts.GetOrAdd((settingIndex, Key(w, null)), _ =>
+    private static int[][] ShiftsFor(int settingIndex, Group group, int[] w) => Shifts.GetOrAdd((settingIndex, Key(w, null)), _ => SearchShifts(group, w));
+
+    /// <summary>The uncached search behind <see cref="ShiftsFor"/> (bench/NormalizerBenchmarks measures its one-off cost).</summary>
+    internal static int[][] SearchShifts(SpaceGroupSetting setting, int[] w) => SearchShifts(GroupOf(setting), w);
+
+    private static int[][] SearchShifts(Group group, int[] w)
     {
         var inverse = Adjugate(w); // det 1: the inverse is the adjugate
         int n = group.Rotations.Length;
@@ -90,7 +95,7 @@ internal static class NormalizerCanonicalizer
                     if (valid) found.Add(new[] { x, y, z });
                 }
         return found.ToArray();
-    });
+    }
 
     /// <summary>Per (Hall number, target setting): the origin shift of <see cref="OriginShift"/>, or null.</summary>
     private static readonly ConcurrentDictionary<(int HallNumber, int Target), int[]?> OriginShifts = new();
@@ -101,7 +106,10 @@ internal static class NormalizerCanonicalizer
     /// Null when that setting is not in the catalogue, is another group, or no such t exists. Found once per pair over the
     /// 24³ candidates, by exact integer arithmetic.
     /// </summary>
-    public static int[]? OriginShift(int hallNumber, SpaceGroupSetting to) => OriginShifts.GetOrAdd((hallNumber, to.Index), _ =>
+    public static int[]? OriginShift(int hallNumber, SpaceGroupSetting to) => OriginShifts.GetOrAdd((hallNumber, to.Index), _ => SearchOriginShift(hallNumber, to));
+
+    /// <summary>The uncached search behind <see cref="OriginShift"/> (bench/NormalizerBenchmarks measures its one-off cost).</summary>
+    internal static int[]? SearchOriginShift(int hallNumber, SpaceGroupSetting to)
     {
         var from = SpaceGroups.All.FirstOrDefault(g => g.HallNumber == hallNumber);
         if (from.HallNumber != hallNumber || from.Number != to.Number) return null;
@@ -126,7 +134,7 @@ internal static class NormalizerCanonicalizer
                     if (all) return new[] { x, y, z };
                 }
         return null;
-    });
+    }
 
     /// <summary>The integer matrices with entries in {−1, 0, 1} and determinant 1, in a fixed order (computed once).</summary>
     private static readonly int[][] ProperMatrices = Enumerable.Range(0, 19683).Select(code =>

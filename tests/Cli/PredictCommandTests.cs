@@ -63,7 +63,7 @@ public class PredictCommandTests
         Assert.Matches(@"MAE energy_per_atom: [0-9.]+ eV/atom over 20 structures", output);
     }
 
-    /// <summary>Several chunks (600 structures, 256 per chunk) predicted whole, side by side: the output of --jobs 2 is
+    /// <summary>Several chunks (600 structures, 128 per chunk) predicted whole, side by side: the output of --jobs 2 is
     /// byte for byte that of --jobs 1 (same batches, same order), in every format.</summary>
     [Theory]
     [InlineData("csv")]
@@ -83,7 +83,7 @@ public class PredictCommandTests
     }
 
     /// <summary>The sample's 40 perovskites repeated <paramref name="copies"/> times under new ids (copy0-…, copy1-…): ids
-    /// get longer from copy10 on, which falls in a later 256-structure chunk.</summary>
+    /// get longer from copy10 on, which falls in a later 128-structure chunk.</summary>
     private static string ManyPerovskites(string folder, int copies)
     {
         var text = File.ReadAllText(Path.Combine(Examples, "cmr_perovskites_sample.csv"));

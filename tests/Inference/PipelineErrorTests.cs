@@ -63,6 +63,16 @@ public class PipelineErrorTests
     }
 
     [Fact]
+    public void More_atoms_than_symmetry_analysis_takes_are_refused_at_once()
+    {
+        var big = JitteredCell("big", SymmetryFinder.MaxAtomsForSymmetry + 1);
+        var outcome = StructurePreparation.PrepareAll([big], Crystal.DefaultToleranceAngstrom).Single();
+        Assert.Equal(CftStatus.Argument, outcome.Error!.Status);
+        Assert.Contains("2,001 atoms in the cell; symmetry analysis takes at most 2,000", outcome.Error.Message);
+        Assert.IsType<InvalidStructureException>(outcome.Error); // refused before spglib (about 6 s at 2,000 atoms)
+    }
+
+    [Fact]
     public void A_structure_beyond_the_site_limit_fails_alone_and_quickly()
     {
         var predictor = CftPredictor.Load([ModelTestData.ModelPath("mp_elastic-K_Voigt")]);
