@@ -182,12 +182,7 @@ STAGES = [("Whole", "whole: read + `CftPredictor.Predict`"), ("Read", "read: CIF
 
 def stages_table():
     bdn = load("stages.json")
-    cases = {}
-    for b in bdn["Benchmarks"]:
-        value = parameters(b)["Model"].split(" [")[0]
-        head, _, tail = value.partition("(...)")
-        model = next(m for m in ("cmr_perovskites-e_form", "carbon_24-energy_per_atom") if m.startswith(head) and m.endswith(tail))
-        cases.setdefault(model, {})[b["Method"]] = b["Statistics"]["Mean"]
+    cases = stage_means("stages.json")
     cmr, carbon = cases["cmr_perovskites-e_form"], cases["carbon_24-energy_per_atom"]
     lines = [f"Measured with {host_line(bdn)}.", "",
              "| stage (one thread, 256 structures) | CMR → `cmr_perovskites-e_form`: per structure | share of whole | carbon_24 → `carbon_24-energy_per_atom`: per structure | share of whole |",

@@ -115,15 +115,10 @@ public sealed class Crystal
     /// </summary>
     public Crystal ToRightHanded(double toleranceAngstrom = DefaultToleranceAngstrom)
     {
-        var v = Lattice.ToArray();
-        if (Det(v) > 0) return this;
-        for (int i = 0; i < 9; i++) v[i] = -v[i];
+        if (Lattice.IsRightHanded) return this;
         var cell = ExpandToCell(toleranceAngstrom).Select(s => s with { X = -s.X, Y = -s.Y, Z = -s.Z });
-        return new Crystal(Id, Lattice.FromVectors(v), CrystalSymmetry.P1, cell, toleranceAngstrom) { Notes = [.. Notes, LeftHandedNote] };
+        return new Crystal(Id, Lattice.ToRightHanded(), CrystalSymmetry.P1, cell, toleranceAngstrom) { Notes = [.. Notes, LeftHandedNote] };
     }
-
-    private static double Det(double[] v) =>
-        v[0] * (v[4] * v[8] - v[5] * v[7]) - v[1] * (v[3] * v[8] - v[5] * v[6]) + v[2] * (v[3] * v[7] - v[4] * v[6]);
 
     /// <summary>
     /// Reduces a full-cell listing to unique sites under <paramref name="symmetry"/>: positions of the same

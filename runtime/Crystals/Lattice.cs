@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using CftRuntime.Errors;
 
 namespace CftRuntime.Crystals;
@@ -17,7 +18,9 @@ public sealed class Lattice : IEquatable<Lattice>
         _m = m;
         A = Norm(0); B = Norm(1); C = Norm(2);
         Alpha = Angle(1, 2); Beta = Angle(0, 2); Gamma = Angle(0, 1);
-        Volume = Math.Abs(Det(m));
+        double det = Det(m);
+        Volume = Math.Abs(det);
+        IsRightHanded = det > 0;
         _spacing = new double[3];
         for (int i = 0; i < 3; i++)
         {
@@ -45,6 +48,12 @@ public sealed class Lattice : IEquatable<Lattice>
     public double Gamma { get; }
     /// <summary>Cell volume (Å³).</summary>
     public double Volume { get; }
+
+    /// <summary>True when a·(b×c) &gt; 0.</summary>
+    public bool IsRightHanded { get; }
+
+    /// <summary>This lattice when right-handed, else −a, −b, −c: the same metric and lattice points, right-handed.</summary>
+    public Lattice ToRightHanded() => IsRightHanded ? this : new Lattice(_m.Select(x => -x).ToArray());
 
     /// <summary>Component <paramref name="axis"/> of lattice vector <paramref name="vector"/> (0 = a, 1 = b, 2 = c).</summary>
     public double this[int vector, int axis] => _m[3 * vector + axis];

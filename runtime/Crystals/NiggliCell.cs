@@ -82,7 +82,7 @@ public static class NiggliCell
     {
         var primitive = translations.Count == 1 ? lattice : PrimitiveLattice(lattice, translations);
         if (primitive is null) return null;
-        var reduced = RightHanded(Reduce(primitive));
+        var reduced = Reduce(primitive).ToRightHanded(); // −a, −b, −c keep the metric: still Niggli-reduced
         var sites = new List<Site>();
         foreach (var s in cell)
         {
@@ -222,16 +222,6 @@ public static class NiggliCell
             return Lattice.FromVectors(v);
         }
         throw new InvalidStructureException($"Niggli reduction of the cell {lattice} did not converge (a degenerate or extremely oblique cell)");
-    }
-
-    /// <summary>The lattice, or −a, −b, −c when a, b, c are left-handed: the same metric (so still Niggli-reduced), right-handed.</summary>
-    private static Lattice RightHanded(Lattice lattice)
-    {
-        var v = lattice.ToArray();
-        double det = v[0] * (v[4] * v[8] - v[5] * v[7]) - v[1] * (v[3] * v[8] - v[5] * v[6]) + v[2] * (v[3] * v[7] - v[4] * v[6]);
-        if (det > 0) return lattice;
-        for (int i = 0; i < 9; i++) v[i] = -v[i];
-        return Lattice.FromVectors(v);
     }
 
     private static (double A, double B, double C, double Xi, double Eta, double Zeta) Metric(double[] v)

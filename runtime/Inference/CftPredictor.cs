@@ -240,20 +240,17 @@ public sealed class CftPredictor : IDisposable
         Crystal?[] ViewOf(CftModel model) => model.Cell == CellDescriptor.Niggli ? reduced : structures;
 
         // Pair features of every cell a model that takes them reads, each computed once.
-        float[][]? pairs = null, reducedPairs = null;
-        if (runs.Any(m => m.Pairs is not null && ViewOf(m) == structures))
+        float[]?[]? PairFeatures(Crystal?[] view)
         {
-            pairs = new float[structures.Length][];
-            Parallel.For(0, structures.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) },
-                k => pairs[k] = PairFeaturizer.Default.Compute(structures[k]));
+            if (!runs.Any(m => m.Pairs is not null && ViewOf(m) == view)) return null;
+            var result = new float[]?[view.Length];
+            Parallel.For(0, view.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) },
+                k => { if (view[k] is { } cell) result[k] = PairFeaturizer.Default.Compute(cell); });
+            return result;
         }
-        if (reduced != structures && runs.Any(m => m.Pairs is not null && ViewOf(m) == reduced))
-        {
-            reducedPairs = new float[structures.Length][];
-            Parallel.For(0, structures.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) },
-                k => { if (reduced[k] is { } cell) reducedPairs[k] = PairFeaturizer.Default.Compute(cell); });
-        }
-        float[][]? PairsOf(CftModel model) => ViewOf(model) == structures ? pairs : reducedPairs;
+        var pairs = PairFeatures(structures);
+        var reducedPairs = reduced == structures ? pairs : PairFeatures(reduced);
+        float[]?[]? PairsOf(CftModel model) => ViewOf(model) == structures ? pairs : reducedPairs;
 
         var values = new List<Prediction>[structures.Length];
         for (int k = 0; k < values.Length; k++) values[k] = [];
@@ -287,7 +284,7 @@ public sealed class CftPredictor : IDisposable
                 var model = Models[m];
                 var view = ViewOf(model);
                 var input = ModelInput.Create(chunk.Select(k => view[k]!).ToArray(), chunk.Select(k => model.UsesFourierFeatures ? features[k] : null).ToArray(), featureCount,
-                    model.Pairs is null ? null : chunk.Select(k => PairsOf(model)![k]).ToArray(), PairFeaturizer.Default.RadialCount);
+                    model.Pairs is null ? null : chunk.Select(k => PairsOf(model)![k]!).ToArray(), PairFeaturizer.Default.RadialCount);
                 var output = model.Run(input);
                 results[order[o]] = output;
                 if (model.Tensor is { } kind)

@@ -59,8 +59,9 @@ public static class SymmetryFinder
     // spglib 2.0.2 has one piece of mutable global state on the spg_get_dataset path: the error code, a process-wide
     // variable that every call writes (src/spglib.c: `static SpglibError spglib_error_code`, set by every public
     // function; Debian's source tarball is not served here, so the rest was checked on the binary: libsymspg.so.2.0.2
-    // disassembled has no TLS segment and touches no other writable static; OpenMP only in the k-point functions). So datasets are computed concurrently (read lock), and the
-    // code of a failure is read by repeating the failed call alone (write lock): no other call can overwrite it.
+    // disassembled has no TLS segment and touches no other writable static; OpenMP only in the k-point functions).
+    // So datasets are computed concurrently (read lock), and the code of a failure is read by repeating the failed
+    // call alone (write lock): no other call can overwrite it.
     private static readonly System.Threading.ReaderWriterLockSlim ErrorCodeGate = new(System.Threading.LockRecursionPolicy.NoRecursion);
 
     /// <summary>
@@ -227,7 +228,7 @@ public static class SymmetryFinder
     public static PreparedStructure Trusted(Crystal input, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom)
     {
         ArgumentNullException.ThrowIfNull(input);
-        if (input.ToRightHanded(toleranceAngstrom) != input)
+        if (!input.Lattice.IsRightHanded)
             throw new InvalidStructureException("a stated group needs a right-handed basis a, b, c (a·(b×c) > 0): these lattice vectors are left-handed");
         if (input.Symmetry.Setting is not { IsStandard: true } setting)
             throw new InvalidStructureException($"a stated group needs the structure in the ITA standard setting of that group, got {input.Symmetry}");
