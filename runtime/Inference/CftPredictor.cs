@@ -224,17 +224,31 @@ public sealed class CftPredictor : IDisposable
 
         // A model of the Niggli cell reads the reduced primitive cell: where preparation standardised instead (another model
         // that runs needs symmetry), that cell is derived from the standardised crystal; a structure whose reduced cell
-        // cannot be had (more atoms than the models take) is not given to such models.
+        // cannot be had (more atoms than the models take, or the reduction fails) is not given to such models, and its
+        // note says so.
         var reduced = structures;
+        var notRun = new string?[structures.Length];
         if (runs.Any(m => m.Cell == CellDescriptor.Niggli) && ok.Any(i => !prepared[i]!.IsReducedCell))
         {
             reduced = new Crystal[structures.Length];
             Parallel.For(0, structures.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) }, k =>
             {
                 if (prepared[ok[k]]!.IsReducedCell) { reduced[k] = structures[k]; return; }
-                if (structures[k].Sites.Sum(s => s.Multiplicity) > MaxSitesPerStructure) return;
-                try { reduced[k] = SymmetryFinder.ReducedCell(structures[k], ToleranceAngstrom).Crystal; }
-                catch (CftException) { }
+                int atoms = structures[k].Sites.Sum(s => s.Multiplicity);
+                string? reason = null;
+                if (atoms > SymmetryFinder.MaxAtomsForSymmetry)
+                    reason = FormattableString.Invariant($"its standard cell has {atoms:N0} atoms; the reduction takes at most {SymmetryFinder.MaxAtomsForSymmetry:N0}");
+                else
+                    try
+                    {
+                        var cell = SymmetryFinder.ReducedCell(structures[k], ToleranceAngstrom).Crystal;
+                        if (cell.Sites.Count > MaxSitesPerStructure)
+                            reason = FormattableString.Invariant($"its reduced cell has {cell.Sites.Count:N0} atoms; the models take at most {MaxSitesPerStructure}");
+                        else reduced[k] = cell;
+                    }
+                    catch (CftException e) { reason = "no Niggli-reduced cell: " + e.Message; }
+                var skipped = Enumerable.Range(0, Models.Count).Where(m => Models[m].Cell == CellDescriptor.Niggli && (outOfDomain || covers[m][ok[k]])).Select(m => Models[m].Name).ToArray();
+                if (reason is not null && skipped.Length > 0) notRun[k] = $"{string.Join(", ", skipped)} not run: {reason}";
             });
         }
         Crystal?[] ViewOf(CftModel model) => model.Cell == CellDescriptor.Niggli ? reduced : structures;
@@ -338,7 +352,7 @@ public sealed class CftPredictor : IDisposable
             {
                 output[i] = nonFinite[k] is { } reason
                     ? new StructurePrediction(crystals[i].Id, null, "", null, [], new CftModelException(reason))
-                    : new StructurePrediction(crystals[i].Id, p.Crystal, p.HermannMauguin, p.Note, values[k]);
+                    : new StructurePrediction(crystals[i].Id, p.Crystal, p.HermannMauguin, JoinNotes(p.Note, notRun[k]), values[k]);
                 k++;
             }
             else output[i] = new StructurePrediction(crystals[i].Id, null, "", null, [], errors[i]);
@@ -347,6 +361,8 @@ public sealed class CftPredictor : IDisposable
     }
 
     private static long Square(int n) => (long)n * n;
+
+    private static string? JoinNotes(string? first, string? second) => first is null ? second : second is null ? first : first + "; " + second;
 
     /// <summary>Structure <paramref name="j"/>'s tensor from a tensor model's batch output: every member projected onto the basis of
     /// the structure's setting (P1's, i.e. no constraint, for a structure kept in a custom setting), turned into the input's frame.</summary>

@@ -7,6 +7,7 @@ using CftRuntime.Errors;
 using CftRuntime.Inference;
 using CftRuntime.Io;
 using CftRuntime.Symmetry;
+using CftRuntime.Tables;
 using CftRuntime.Tests.Cli;
 using Xunit;
 
@@ -171,5 +172,30 @@ public class PipelineWorkTests
             Assert.Equal(a.Value, b.Value);
             Assert.Equal(a.Std, b.Std);
         }
+    }
+    /// <summary>Beside a model that needs symmetry, a model of the Niggli cell reads the reduced cell of the standardised
+    /// crystal: a conventional cell of more atoms than the models take still reduces to a primitive cell they take, and a
+    /// structure whose reduced cell is too large is not given to the model, with a note that says so (never dropped silently).</summary>
+    [Fact]
+    public void A_model_of_the_reduced_cell_runs_on_the_primitive_cell_and_says_when_it_cannot()
+    {
+        static Crystal Carbon(string id, int group, double a, int generalPositions)
+        {
+            var random = new Random(group);
+            var sites = Enumerable.Range(0, generalPositions).Select(_ => new Site(6, 0.02 + 0.2 * random.NextDouble(), 0.25 + 0.2 * random.NextDouble(), 0.03 + 0.4 * random.NextDouble()));
+            return new Crystal(id, Lattice.FromParameters(a, a, a, 90, 90, 90), CrystalSymmetry.FromSetting(SpaceGroups.Standard(group)), sites);
+        }
+        // Fd-3m, 3 general positions: 576 atoms in the standard cell, 144 in the primitive one. Pm-3m, 11: 528 in both.
+        var fcc = Carbon("fcc", 227, 30, 3);
+        var primitive = Carbon("primitive", 221, 24, 11);
+        Assert.Equal(576, fcc.Sites.Sum(s => s.Multiplicity));
+        Assert.Equal(528, primitive.Sites.Sum(s => s.Multiplicity));
+        using var predictor = new CftPredictor([CftModel.Load(ModelTestData.ModelPath("carbon_24-energy_per_atom"))]) { AlwaysStandardize = true };
+        var results = predictor.Predict([fcc, primitive], maxDegreeOfParallelism: 2, outOfDomain: true);
+        Assert.Null(results[0].Error);
+        Assert.Equal("carbon_24-energy_per_atom", Assert.Single(results[0].Predictions).Model);
+        Assert.Null(results[1].Error);
+        Assert.Empty(results[1].Predictions);
+        Assert.Contains("carbon_24-energy_per_atom not run: its reduced cell has 528 atoms; the models take at most 512", results[1].Note);
     }
 }
