@@ -53,19 +53,28 @@ public static class FeaturizeCommand
         if (!npz && !output.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             throw new CliUsageException($"--out '{output}': expected a file name ending in .npz or .npy");
         if (jobs < 1) throw new CliUsageException("--jobs must be at least 1");
+        string directory = NpyWriter.ExistingDirectoryOf(output);
         var crystals = new List<Crystal>();
         var targets = new List<IReadOnlyDictionary<string, double>>();
         var standardGroups = new List<int>(); // the standardised structure's group (with --plain, space_group is 1)
         var frames = new List<FrameRotation>();
         var settings = new List<SpaceGroupSetting?>();
         int failed = 0;
-        // Streaming: read in chunks (the next one in the background with more than one job), each chunk prepared on every
-        // thread; only the prepared structures are kept. The features must be in the ITA standard setting of the
-        // structure's true space group.
+        var featurizer = new Featurizer();
+        var pairFeaturizer = PairFeaturizer.Default;
+        // The features and pair histograms, the bulk of the output, go to temporary files chunk by chunk and are copied
+        // into the .npz at the end: memory holds one chunk's arrays, not the dataset's.
+        using var featureSpool = new NpySpool(directory);
+        using var pairSpool = npz ? new NpySpool(directory) : null;
+        var siteStart = new List<long> { 0 };
+        var pairStart = new List<long> { 0 };
+        // Streaming: read in chunks (the next one in the background with more than one job), each chunk prepared and
+        // featurized on every thread. The features must be in the ITA standard setting of the structure's true space group.
         foreach (var chunk in ReadAhead.Chunks(StructureSource.Enumerate(paths, poscarSpecies), 256, jobs))
         {
             var readable = chunk.Where(r => r.Crystal is not null).ToList();
             var outcomes = StructurePreparation.PrepareAll(readable.Select(r => r.Crystal!).ToList(), toleranceAngstrom, standardize, jobs, reducedCellUpTo: reducedCell ? int.MaxValue : 0);
+            var described = new List<Crystal>();
             for (int i = 0, k = 0; i < chunk.Length; i++)
             {
                 var record = chunk[i];
@@ -84,12 +93,24 @@ public static class FeaturizeCommand
                 }
                 // --reduced-cell asked for the note's policy: only what else there is to say is printed.
                 if (prepared.Note is { } note && !(reducedCell && note == SymmetryFinder.ReducedCellNote)) stderr.WriteLine($"cft: {record.Id}: {note}");
-                crystals.Add(plain ? AsP1(prepared.Crystal, toleranceAngstrom) : prepared.Crystal);
+                described.Add(plain ? AsP1(prepared.Crystal, toleranceAngstrom) : prepared.Crystal);
                 standardGroups.Add(prepared.Crystal.Symmetry.Number);
                 frames.Add(prepared.Frame);
                 settings.Add(prepared.Crystal.Symmetry.Setting);
                 targets.Add(record.Targets);
             }
+            if (described.Count == 0) continue;
+            featureSpool.Append(featurizer.FeaturizeBatch(described, jobs).Features);
+            foreach (var c in described) siteStart.Add(siteStart[^1] + c.Sites.Count);
+            if (pairSpool is not null)
+            {
+                // Pair distance features, [S_i, S_i, R] blocks concatenated; structure i's S_i² rows start at pair_start[i].
+                var pairs = new float[described.Count][];
+                System.Threading.Tasks.Parallel.For(0, described.Count, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = jobs }, i => pairs[i] = pairFeaturizer.Compute(described[i]));
+                foreach (var block in pairs) pairSpool.Append(block);
+                foreach (var c in described) pairStart.Add(pairStart[^1] + (long)c.Sites.Count * c.Sites.Count);
+            }
+            crystals.AddRange(described);
         }
         if (crystals.Count == 0)
         {
@@ -99,10 +120,9 @@ public static class FeaturizeCommand
         if (!npz && crystals.Count > 1)
             throw new CliUsageException($"{crystals.Count} structures: a .npy holds one array; use --out FILE.npz (features with site_start, ids, elements, multiplicities, lattices)");
 
-        var featurizer = new Featurizer();
-        var batch = featurizer.FeaturizeBatch(crystals, jobs);
-        int sites = batch.SiteStart[^1];
-        var features = NpyArray.Float32(batch.Features, sites, batch.FeatureCount);
+        int featureCount = featurizer.Layout.FeatureCount;
+        int sites = checked((int)siteStart[^1]);
+        var features = featureSpool.ToArray(sites, featureCount);
         if (!npz)
         {
             NpyWriter.WriteNpy(output, features);
@@ -111,24 +131,16 @@ public static class FeaturizeCommand
         {
             var all = crystals.SelectMany(c => c.Sites).ToList();
             var structureIndex = new int[sites];
-            for (int i = 0; i < crystals.Count; i++) Array.Fill(structureIndex, i, batch.SiteStart[i], batch.SiteStart[i + 1] - batch.SiteStart[i]);
+            for (int i = 0; i < crystals.Count; i++) Array.Fill(structureIndex, i, (int)siteStart[i], crystals[i].Sites.Count);
             var lattices = crystals.SelectMany(c => c.Lattice.ToArray()).ToArray();
             var frequencies = Enumerable.Range(0, featurizer.Layout.FrequencyCount).Select(featurizer.Layout.Frequency).SelectMany(f => new[] { f.H, f.K, f.L }).ToArray();
             // Property values that came with the inputs (CSV columns, id_prop.csv): one array per name, NaN where missing.
             var targetArrays = targets.SelectMany(t => t.Keys).Distinct().OrderBy(k => k, StringComparer.Ordinal)
                 .Select(name => ("target_" + name, NpyArray.Float64(targets.Select(t => t.TryGetValue(name, out double v) ? v : double.NaN).ToArray(), crystals.Count)));
-            // Pair distance features of every structure, [S_i, S_i, R] blocks concatenated; structure i's S_i² rows start at pair_start[i].
-            var pairFeaturizer = PairFeaturizer.Default;
-            var pairs = new float[crystals.Count][];
-            System.Threading.Tasks.Parallel.For(0, crystals.Count, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = jobs }, i => pairs[i] = pairFeaturizer.Compute(crystals[i]));
-            var pairStart = new long[crystals.Count + 1];
-            for (int i = 0; i < crystals.Count; i++) pairStart[i + 1] = pairStart[i] + (long)crystals[i].Sites.Count * crystals[i].Sites.Count;
-            var pairData = new float[pairStart[^1] * pairFeaturizer.RadialCount];
-            for (int i = 0; i < crystals.Count; i++) pairs[i].CopyTo(pairData, pairStart[i] * pairFeaturizer.RadialCount);
             NpyWriter.WriteNpz(output, new (string, NpyArray)[]
             {
                 ("features", features),
-                ("site_start", NpyArray.Int64(batch.SiteStart.Select(s => (long)s).ToArray(), crystals.Count + 1)),
+                ("site_start", NpyArray.Int64(siteStart.ToArray(), crystals.Count + 1)),
                 ("structure_index", NpyArray.Int32(structureIndex, sites)),
                 ("atomic_number", NpyArray.Int32(all.Select(s => s.AtomicNumber).ToArray(), sites)),
                 ("multiplicity", NpyArray.Int32(all.Select(s => s.Multiplicity).ToArray(), sites)),
@@ -142,8 +154,8 @@ public static class FeaturizeCommand
                 ("frequencies", NpyArray.Int32(frequencies, featurizer.Layout.FrequencyCount, 3)),
                 ("layout", NpyArray.Strings(new[] { featurizer.Layout.Signature })),
                 ("cell", NpyArray.Strings(new[] { CellOf(standardize, reducedCell) })),
-                ("pair", NpyArray.Float32(pairData, (int)pairStart[^1], pairFeaturizer.RadialCount)),
-                ("pair_start", NpyArray.Int64(pairStart, crystals.Count + 1)),
+                ("pair", pairSpool!.ToArray(pairStart[^1], pairFeaturizer.RadialCount)),
+                ("pair_start", NpyArray.Int64(pairStart.ToArray(), crystals.Count + 1)),
                 ("pair_layout", NpyArray.Strings(new[] { pairFeaturizer.Signature })),
                 ("frame_rotation", NpyArray.Float64(frames.SelectMany(f => f.ToArray()).ToArray(), crystals.Count, 3, 3)),
             }.Concat(targetArrays).Concat(tensorBasis is { } kind ? TensorBasisArrays(kind, settings) : []).ToList());
@@ -151,7 +163,7 @@ public static class FeaturizeCommand
         int partial = crystals.Count(c => c.HasPartialOccupancy);
         if (partial > 0)
             stderr.WriteLine($"cft: note: {partial} structure(s) have partially occupied sites; each site is featurized once and its occupancy is written to 'occupancy' (weights, not resolved into configurations)");
-        stdout.WriteLine($"{crystals.Count} structures, {sites} sites × {batch.FeatureCount} features → {output}{(failed > 0 ? $" ({failed} inputs failed, see above)" : "")}");
+        stdout.WriteLine($"{crystals.Count} structures, {sites} sites × {featureCount} features → {output}{(failed > 0 ? $" ({failed} inputs failed, see above)" : "")}");
         return failed > 0 ? 1 : 0;
     }
 

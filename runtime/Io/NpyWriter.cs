@@ -13,14 +13,24 @@ namespace CftRuntime.Io;
 /// <summary>One array for an .npy/.npz file: little-endian data of a NumPy dtype with a shape.</summary>
 public sealed class NpyArray
 {
-    private NpyArray(string descr, long[] shape, byte[] data) { Descr = descr; Shape = shape; Data = data; }
+    private readonly byte[]? _data;
+    private readonly NpySpool? _spool;
+
+    private NpyArray(string descr, long[] shape, byte[]? data, NpySpool? spool) { Descr = descr; Shape = shape; _data = data; _spool = spool; }
 
     /// <summary>NumPy dtype string, e.g. "&lt;f4".</summary>
     public string Descr { get; }
     /// <summary>Shape.</summary>
     public long[] Shape { get; }
-    /// <summary>Raw little-endian bytes, C order.</summary>
-    public byte[] Data { get; }
+
+    /// <summary>The values a <see cref="NpySpool"/> holds, as an array of <paramref name="shape"/> (read from its file when written).</summary>
+    internal static NpyArray FromSpool(NpySpool spool, long[] shape)
+    {
+        long product = 1;
+        foreach (long d in shape) product *= d;
+        if (product != spool.Count) throw new ArgumentException($"shape ({string.Join(", ", shape)}) holds {product} values, the spool has {spool.Count}");
+        return new NpyArray(spool.Descr, shape, null, spool);
+    }
 
     /// <summary>float32 array.</summary>
     public static NpyArray Float32(ReadOnlySpan<float> values, params long[] shape) => Create("<f4", MemoryMarshal.AsBytes(values).ToArray(), values.Length, shape);
@@ -39,7 +49,7 @@ public sealed class NpyArray
         for (int i = 0; i < values.Count; i++)
             for (int c = 0; c < values[i].Length; c++)
                 BinaryPrimitives.WriteInt32LittleEndian(data.AsSpan((i * width + c) * 4), values[i][c]);
-        return new NpyArray("<U" + width.ToString(CultureInfo.InvariantCulture), new long[] { values.Count }, data);
+        return new NpyArray("<U" + width.ToString(CultureInfo.InvariantCulture), new long[] { values.Count }, data, null);
     }
 
     private static NpyArray Create(string descr, byte[] data, int count, long[] shape)
@@ -48,7 +58,7 @@ public sealed class NpyArray
         long product = 1;
         foreach (long d in shape) product *= d;
         if (product != count) throw new ArgumentException($"shape ({string.Join(", ", shape)}) holds {product} values, data has {count}");
-        return new NpyArray(descr, shape, data);
+        return new NpyArray(descr, shape, data, null);
     }
 
     /// <summary>Writes this array in NumPy .npy format 1.0.</summary>
@@ -64,8 +74,54 @@ public sealed class NpyArray
         BinaryPrimitives.WriteUInt16LittleEndian(len, checked((ushort)header.Length));
         stream.Write(len);
         stream.Write(Encoding.ASCII.GetBytes(header));
-        stream.Write(Data);
+        if (_data is not null) stream.Write(_data);
+        else _spool!.CopyTo(stream);
     }
+}
+
+/// <summary>
+/// A float32 array written in pieces to a temporary file beside the output (values appended in C order), so that an
+/// array too large to hold twice in memory (every structure's features) is streamed into the .npz; disposing deletes
+/// the file.
+/// </summary>
+public sealed class NpySpool : IDisposable
+{
+    private readonly FileStream _file;
+
+    /// <summary>Creates the spool's temporary file in <paramref name="directory"/> (that of the output: the same disk).</summary>
+    public NpySpool(string directory)
+    {
+        string path = Path.Combine(directory, ".cft-spool." + Guid.NewGuid().ToString("N") + ".tmp");
+        _file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+    }
+
+    /// <summary>NumPy dtype string of the values ("&lt;f4").</summary>
+    public string Descr => "<f4";
+
+    /// <summary>Values appended so far.</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Appends <paramref name="values"/> after those already written.</summary>
+    public void Append(ReadOnlySpan<float> values)
+    {
+        if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("big-endian hosts are not supported");
+        _file.Write(MemoryMarshal.AsBytes(values));
+        Count += values.Length;
+    }
+
+    /// <summary>The values as an array of <paramref name="shape"/> (whose product must be <see cref="Count"/>); valid until disposed.</summary>
+    public NpyArray ToArray(params long[] shape) => NpyArray.FromSpool(this, shape);
+
+    internal void CopyTo(Stream stream)
+    {
+        _file.Flush();
+        _file.Position = 0;
+        _file.CopyTo(stream);
+        _file.Position = _file.Length;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _file.Dispose();
 }
 
 /// <summary>Writes .npy and .npz files atomically (a temporary file renamed into place), so a failure never leaves half a file.</summary>
@@ -86,11 +142,18 @@ public static class NpyWriter
         }
     });
 
+    /// <summary>The directory <paramref name="path"/> will be written to; <see cref="IOException"/> if it does not exist.</summary>
+    public static string ExistingDirectoryOf(string path)
+    {
+        string dir = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".";
+        if (!Directory.Exists(dir)) throw new IOException($"{path}: directory '{dir}' does not exist");
+        return dir;
+    }
+
     private static void Atomic(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
-        string dir = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(dir)) throw new IOException($"{path}: directory '{dir}' does not exist");
+        string dir = ExistingDirectoryOf(path);
         string temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
         try
         {

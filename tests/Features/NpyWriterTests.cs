@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using System.Text;
 using CftRuntime.Io;
 using Xunit;
@@ -61,5 +62,29 @@ public class NpyWriterTests
         var (exitCode, output) = TestData.RunPython(script, dir);
         Assert.True(exitCode == 0, output);
         Assert.Equal("float32 (2, 2) 6.5 (3, 1) ['mp-1', 'abc-42'] [0, 1, 3]", output.Trim().Replace("np.str_(", "").Replace("np.int64(", "").Replace("')", "'").Replace("),", ",").Replace(")]", "]"));
+    }
+    [Fact]
+    public void A_spooled_array_is_written_byte_for_byte_as_the_same_array_in_memory_and_its_file_is_removed()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), $"cft-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var values = new float[3 * 700];
+            for (int i = 0; i < values.Length; i++) values[i] = MathF.Sin(i) * 1e3f;
+            using (var spool = new NpySpool(dir))
+            {
+                for (int lo = 0; lo < values.Length; lo += 999) spool.Append(values.AsSpan(lo, Math.Min(999, values.Length - lo)));
+                Assert.Equal(values.Length, spool.Count);
+                Assert.Throws<ArgumentException>(() => spool.ToArray(700, 4));
+                NpyWriter.WriteNpy(Path.Combine(dir, "spooled.npy"), spool.ToArray(700, 3));
+                // Written twice: the spool stays readable until it is disposed.
+                NpyWriter.WriteNpz(Path.Combine(dir, "spooled.npz"), new[] { ("a", spool.ToArray(700, 3)), ("b", spool.ToArray(2100)) });
+            }
+            NpyWriter.WriteNpy(Path.Combine(dir, "memory.npy"), NpyArray.Float32(values, 700, 3));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(dir, "memory.npy")), File.ReadAllBytes(Path.Combine(dir, "spooled.npy")));
+            Assert.Equal(new[] { "memory.npy", "spooled.npy", "spooled.npz" }, Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray());
+        }
+        finally { Directory.Delete(dir, true); }
     }
 }
