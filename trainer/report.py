@@ -109,6 +109,7 @@ SCREEN = [("ablation_cmr/cft-s0", "CMR `e_form`: shipped recipe (weight decay 1e
           ("screen/fdrop3-wd05", "+ feature dropout 0.3, weight decay 0.05"),
           ("screen/fdrop3-wd2", "+ feature dropout 0.3, weight decay 0.2"),
           ("screen/fdrop5-wd05", "+ feature dropout 0.5, weight decay 0.05"),
+          ("screen/fdrop3-wd05-e200", "+ feature dropout 0.3, weight decay 0.05, 200 epochs (100 above)"),
           ("screen/gap-pw3", "CMR `gap_gllbsc`: non-metal class weight 3 (balanced: ≈ 25)"),
           ("screen/gap-reg", "CMR `gap_gllbsc`: + feature dropout 0.3, weight decay 0.05"),
           ("screen/gap-reg-pw3", "CMR `gap_gllbsc`: + feature dropout 0.3, weight decay 0.05, non-metal class weight 3")]
