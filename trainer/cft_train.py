@@ -35,6 +35,9 @@ def parse_args(argv=None):
     p.add_argument("--head", choices=["regression", "gap", "nonnegative"], default="regression",
                    help="'gap': metal/non-metal classifier plus a gap regressor (for band gaps that are mostly 0); "
                         "'nonnegative': the L1 regression clipped at 0 (another way to the band gap)")
+    p.add_argument("--gap-threshold", choices=["search", "calibrated"], default="search",
+                   help="gap head: the non-metal logit threshold searched for the lowest validation MAE, or fixed at log(positive weight), "
+                        "where the class-weighted classifier's probability of a non-metal is 1/2 (the median gap turns non-zero there)")
     p.add_argument("--gap-positive-weight", type=float, default=None,
                    help="'gap' head: weight of the non-metal class in the classifier loss (default: metals/non-metals of the training set, balanced)")
     p.add_argument("--positional", choices=["fourier", "none"], default="fourier",
@@ -117,9 +120,13 @@ def raw_outputs(model, data, indices, zero, batch_size=256):
     return torch.cat(out)
 
 
-def threshold_mae(model, data, indices, y_all, zero):
-    """(threshold, MAE): the non-metal logit threshold with the lowest MAE on the given structures, and that MAE."""
+def threshold_mae(model, data, indices, y_all, zero, fixed=None):
+    """(threshold, MAE): the non-metal logit threshold with the lowest MAE on the given structures, and that MAE; or, with
+    `fixed`, that threshold and its MAE."""
     raw = raw_outputs(model, data, indices, zero).numpy()
+    if fixed is not None:
+        gap = np.maximum(raw[:, 0] * float(model.target_std) + float(model.target_mean), 0)
+        return float(fixed), float(np.abs(np.where(raw[:, 1] > fixed, gap, 0) - y_all[indices]).mean())
     y = y_all[indices]
     gap = np.maximum(raw[:, 0] * float(model.target_std) + float(model.target_mean), 0)
     candidates = np.concatenate([[np.inf], np.sort(raw[:, 1])[::-1] - 1e-6])
@@ -234,6 +241,7 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, total_steps) / total_steps)))
     else:
         scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimiser, factor=0.5, patience=12)
+    fixed_threshold = math.log(float(model.positive_weight)) if args.head == "gap" and args.gap_threshold == "calibrated" else None
     rng = np.random.default_rng(seed)
     best, best_state, since, steps, started = float("inf"), None, 0, 0, time.time()
     for epoch in range(1, args.epochs + 1):
@@ -262,7 +270,7 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
         val_mae = float(np.abs(predict(model, data, split["val"], zero) - y_all[split["val"]]).mean())
         # The gated gap prediction is all zero until the classifier is confident: select on the validation MAE at
         # the best non-metal threshold (the threshold the exported model will use).
-        score = threshold_mae(model, data, split["val"], y_all, zero)[1] if args.head == "gap" else val_mae
+        score = threshold_mae(model, data, split["val"], y_all, zero, fixed_threshold)[1] if args.head == "gap" else val_mae
         if args.schedule == "plateau":
             scheduler.step(score)
         improved = score < best
@@ -278,8 +286,8 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
     model.load_state_dict(best_state)
     model.eval()
     if args.head == "gap":
-        model.threshold.fill_(threshold_mae(model, data, split["val"], y_all, zero)[0])
-        print(f"{tag}non-metal logit threshold {float(model.threshold):.3f} (lowest validation MAE)", flush=True)
+        model.threshold.fill_(threshold_mae(model, data, split["val"], y_all, zero, fixed_threshold)[0])
+        print(f"{tag}non-metal logit threshold {float(model.threshold):.3f} ({'log of the positive weight' if fixed_threshold is not None else 'lowest validation MAE'})", flush=True)
     return model, epoch, steps
 
 
@@ -364,7 +372,7 @@ def main(argv=None):
               "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed,
               "folds": args.folds, "fold": args.fold,
               "regularisation": {"dropout": args.dropout, "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay},
-              "gap_positive_weight": args.gap_positive_weight}
+              "gap_positive_weight": args.gap_positive_weight, "gap_threshold": args.gap_threshold}
     outputs = {name: ensemble_outputs(ensemble, data, idx, zero) for name, idx in split.items()}
     for name, idx in split.items():
         result[name] = metrics(y_all[idx], outputs[name][0])
