@@ -79,6 +79,7 @@ CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the
                ("cv_fdrop", "cmr_perovskites-e_form", "CMR `e_form`: + dropout 0.3 on the Fourier projection"),
                ("cv", "cmr_perovskites-e_form", "CMR `e_form`: + dropout 0.3 on the Fourier projection + weight decay 0.05 (shipped)"),
                ("cv_ens3", "cmr_perovskites-e_form", "CMR `e_form`: the shipped recipe, an ensemble of 3 networks per fold (seeds 0–2)"),
+               ("cv_ens3_e200", "cmr_perovskites-e_form", "CMR `e_form`: the shipped recipe at 200 epochs, an ensemble of 3 networks per fold (seeds 0–2)"),
                ("cv_oqmd_unregularised", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: the earlier recipe (no dropout, weight decay 1e-4)"),
                ("cv", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: + dropout 0.3 on the Fourier projection + weight decay 0.05 (shipped)"),
                ("cv_lattice", "carbon_24-energy_per_atom", "carbon: pair-only, cell = a, b, c, angles, volume per atom of the standardised cell (needs spglib)"),

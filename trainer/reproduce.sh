@@ -2,7 +2,7 @@
 # Reproduces every trained model and table in README: exports the datasets with `cft featurize`, trains the shipped
 # ensembles into trainer/runs/ (*.onnx, *.metrics.json, *.parity.png, *.testvectors.json, *.log), copies them into
 # models/, then the earlier single-network ablation and zero-shot runs on perov_5/carbon_24, then prints README's tables.
-#   bash trainer/reproduce.sh all        (every step below, one after another: about 7½ hours on 2 cores, see the step itself)
+#   bash trainer/reproduce.sh all        (every step below, one after another: about 9½ hours on 2 cores, see the step itself)
 #   bash trainer/reproduce.sh            (shipped ensembles and the earlier perov_5/carbon_24 runs; two runs at a time; finished runs are skipped)
 #   bash trainer/reproduce.sh shipped    (only the shipped ensembles: their trainings took 68 minutes on 2 cores on 2026-12-02)
 #   bash trainer/reproduce.sh cv [NAME…] (only the 5-fold cross-validation, README "Cross-validation"; all models, or those named)
@@ -159,7 +159,7 @@ if [ "${1:-}" = cv-ensemble-cmr ]; then
   exit 0
 fi
 # The same with 200 epochs per network (the screen's longer schedule: one network, seed 0, test 0.0389 → 0.0359 eV/atom):
-# about 95 minutes on 2 cores.
+# about 2 hours on 2 cores (14,000 s of training, measured 2026-12-06).
 if [ "${1:-}" = cv-ensemble-cmr-200 ]; then
   mkdir -p "$runs/cv_ens3_e200" trainer/results/cv_ens3_e200
   ensfold() { train "cv_ens3_e200/cmr_perovskites-e_form.fold$1" cmr e_form eV/atom "${E[@]}" --members 3 --epochs 200 --patience 200 \
@@ -225,7 +225,7 @@ if [ "${1:-}" = cv-variants ]; then
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
 fi
-# Everything README and docs report, one step after another: about 7½ hours on 2 cores (the sum of the steps' measured
+# Everything README and docs report, one step after another: about 9½ hours on 2 cores (the sum of the steps' measured
 # times, from their runs' own timings; not run end to end in one go).
 if [ "${1:-}" = all ]; then
   for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit; do
