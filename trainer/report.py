@@ -82,6 +82,8 @@ CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the
                ("cv_ens3_e200", "cmr_perovskites-e_form", "CMR `e_form`: the shipped recipe at 200 epochs, an ensemble of 3 networks per fold (seeds 0–2)"),
                ("cv_oqmd_unregularised", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: the earlier recipe (no dropout, weight decay 1e-4)"),
                ("cv", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: + dropout 0.3 on the Fourier projection + weight decay 0.05 (shipped)"),
+               ("cv", "oqmd_mp_perovskites-band_gap", "OQMD + MP `band_gap`: shipped recipe (no dropout, weight decay 1e-4)"),
+               ("cv_oqmd_gap_regularised", "oqmd_mp_perovskites-band_gap", "OQMD + MP `band_gap`: + dropout 0.3 on the Fourier projection + weight decay 0.05"),
                ("cv_lattice", "carbon_24-energy_per_atom", "carbon: pair-only, cell = a, b, c, angles, volume per atom of the standardised cell (needs spglib)"),
                ("cv_volume", "carbon_24-energy_per_atom", "carbon: pair-only, cell = volume per atom only (needs no symmetry: no spglib)"),
                ("cv", "carbon_24-energy_per_atom", "carbon: pair-only, cell = a, b, c, angles, volume per atom of the Niggli-reduced primitive cell (shipped; no spglib)"),

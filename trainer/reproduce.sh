@@ -217,7 +217,9 @@ if [ "${1:-}" = cv-variants ]; then
     cp "$runs/$dir"/*.metrics.json trainer/results/$dir/
   }
   ( variant cv_unregularised cmr_perovskites-e_form cmr e_form eV/atom "0 1 2 3 4" "${E[@]}" --epochs 100 --patience 100
-    variant cv_oqmd_unregularised oqmd_mp_perovskites-formation_energy oqmd_mp_perovskites formation_energy eV/atom "0 1 2 3 4" "${E[@]}" --epochs 80 --patience 80 ) &
+    variant cv_oqmd_unregularised oqmd_mp_perovskites-formation_energy oqmd_mp_perovskites formation_energy eV/atom "0 1 2 3 4" "${E[@]}" --epochs 80 --patience 80
+    variant cv_oqmd_gap_regularised oqmd_mp_perovskites-band_gap oqmd_mp_perovskites band_gap eV "0 1 2 3 4" --head gap "${E[@]}" --epochs 80 --patience 80 \
+      --feature-dropout 0.3 --weight-decay 0.05 ) &
   ( variant cv_fdrop cmr_perovskites-e_form cmr e_form eV/atom "0 1 2 3 4" "${E[@]}" --epochs 100 --patience 100 --feature-dropout 0.3
     variant cv_nonnegative cmr_perovskites-gap_gllbsc-nonnegative cmr gap_gllbsc eV "0 3" --head nonnegative "${E[@]}" --epochs 100 --patience 100
     variant cv_gap_calibrated cmr_perovskites-gap_gllbsc cmr gap_gllbsc eV "0" --head gap --gap-threshold calibrated "${E[@]}" --epochs 100 --patience 100 ) &
