@@ -27,7 +27,10 @@ public static class FeaturizeCommand
         var reduced = new Option<bool>("--reduced-cell") { Description = "Describe each structure by its Niggli-reduced primitive cell in P1, found without symmetry analysis (for models trained with --cell niggli, which cft predict then runs without spglib)" };
         var species = SpeciesOption.Create();
         var tensor = new Option<string?>("--tensor-basis") { Description = "Also write each structure's symmetry-allowed basis of this tensor kind (dielectric, elastic or piezoelectric) in the model frame: tensor_basis [N, D, rows, columns] zero-padded, tensor_dimension [N] (for training tensor heads)" };
-        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, plain, reduced, species, tensor };
+        var pairCutoff = new Option<double>("--pair-cutoff") { Description = "Pair features: cutoff radius in Å", DefaultValueFactory = _ => PairFeaturizer.Default.CutoffAngstrom };
+        var pairCount = new Option<int>("--pair-functions") { Description = "Pair features: Gaussians from 0 to the cutoff", DefaultValueFactory = _ => PairFeaturizer.Default.RadialCount };
+        var pairWidth = new Option<double>("--pair-width") { Description = "Pair features: the Gaussians' σ in Å", DefaultValueFactory = _ => PairFeaturizer.Default.WidthAngstrom };
+        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, plain, reduced, species, tensor, pairCutoff, pairCount, pairWidth };
         command.SetAction(r =>
         {
             TensorKind? kind = null;
@@ -35,7 +38,10 @@ public static class FeaturizeCommand
                 kind = PropertyTensorBasis.TryParseKind(text, out var k) ? k : throw new CliUsageException($"--tensor-basis '{text}': expected dielectric, elastic or piezoelectric");
             if (r.GetValue(reduced) && (r.GetValue(keep) || r.GetValue(plain) || kind is not null))
                 throw new CliUsageException("--reduced-cell cannot be combined with --keep-setting, --plain or --tensor-basis (the reduced cell is P1, found without symmetry)");
-            return Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species)), r.GetValue(plain), kind, r.GetValue(reduced));
+            var basis = FormattableString.Invariant($"rbf-orbit/cutoff={r.GetValue(pairCutoff)}/R={r.GetValue(pairCount)}/width={r.GetValue(pairWidth)}");
+            if (!PairFeaturizer.TryParse(basis, out var pairs))
+                throw new CliUsageException(FormattableString.Invariant($"--pair-cutoff {r.GetValue(pairCutoff)}, --pair-functions {r.GetValue(pairCount)}, --pair-width {r.GetValue(pairWidth)}: expected 0 < cutoff ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 to {PairFeaturizer.MaxRadialCount} functions and a positive width"));
+            return Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species)), r.GetValue(plain), kind, r.GetValue(reduced), pairs);
         });
         return command;
     }
@@ -45,8 +51,9 @@ public static class FeaturizeCommand
     public static string CellOf(bool standardize, bool reducedCell) => reducedCell ? "niggli" : standardize ? "standardised" : "as-given";
 
     /// <summary>Featurizes every readable structure; failed inputs are reported and make the exit code 1. With
-    /// <paramref name="reducedCell"/> every structure is its Niggli-reduced primitive cell in P1 (<see cref="SymmetryFinder.ReducedCell"/>).</summary>
-    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, IReadOnlyList<string>? poscarSpecies = null, bool plain = false, TensorKind? tensorBasis = null, bool reducedCell = false)
+    /// <paramref name="reducedCell"/> every structure is its Niggli-reduced primitive cell in P1 (<see cref="SymmetryFinder.ReducedCell"/>);
+    /// <paramref name="pairBasis"/> is the pair features' radial basis (default <see cref="PairFeaturizer.Default"/>).</summary>
+    public static int Run(IReadOnlyList<string> paths, string output, int jobs, TextWriter stdout, TextWriter stderr, bool standardize = true, double toleranceAngstrom = Crystal.DefaultToleranceAngstrom, IReadOnlyList<string>? poscarSpecies = null, bool plain = false, TensorKind? tensorBasis = null, bool reducedCell = false, PairFeaturizer? pairBasis = null)
     {
         if (!(toleranceAngstrom > 0) || double.IsInfinity(toleranceAngstrom)) throw new CliUsageException($"--tolerance must be a positive length in Å, got {toleranceAngstrom}");
         bool npz = output.EndsWith(".npz", StringComparison.OrdinalIgnoreCase);
@@ -61,7 +68,7 @@ public static class FeaturizeCommand
         var settings = new List<SpaceGroupSetting?>();
         int failed = 0;
         var featurizer = new Featurizer();
-        var pairFeaturizer = PairFeaturizer.Default;
+        var pairFeaturizer = pairBasis ?? PairFeaturizer.Default;
         // The features and pair histograms, the bulk of the output, go to temporary files chunk by chunk and are copied
         // into the .npz at the end: memory holds one chunk's arrays, not the dataset's.
         using var featureSpool = new NpySpool(directory);

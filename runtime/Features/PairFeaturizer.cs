@@ -29,8 +29,36 @@ public sealed class PairFeaturizer
     /// <summary>σ in Å.</summary>
     public double WidthAngstrom { get; }
 
-    /// <summary>Identifies the pair features; written into datasets and models, checked when a model is loaded.</summary>
+    /// <summary>Identifies the pair features; written into datasets and models, read back by <see cref="TryParse"/> when a model is loaded.</summary>
     public string Signature => FormattableString.Invariant($"rbf-orbit/cutoff={CutoffAngstrom}/R={RadialCount}/width={WidthAngstrom}");
+
+    /// <summary>The largest cutoff and the most radial functions a signature may ask for (a model's metadata is input).</summary>
+    public const double MaxCutoffAngstrom = 12;
+    /// <inheritdoc cref="MaxCutoffAngstrom"/>
+    public const int MaxRadialCount = 256;
+
+    /// <summary>
+    /// The featurizer a <see cref="Signature"/> names (<c>rbf-orbit/cutoff=C/R=N/width=W</c>, lengths in Å), or false when
+    /// <paramref name="signature"/> is not one: another form, a cutoff outside (0, <see cref="MaxCutoffAngstrom"/>], fewer than
+    /// 2 or more than <see cref="MaxRadialCount"/> functions, a width that is not positive, or numbers that do not write back
+    /// to the same text.
+    /// </summary>
+    public static bool TryParse(string signature, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PairFeaturizer? featurizer)
+    {
+        featurizer = null;
+        var parts = signature.Split('/');
+        if (parts.Length != 4 || parts[0] != "rbf-orbit" || !parts[1].StartsWith("cutoff=", StringComparison.Ordinal) ||
+            !parts[2].StartsWith("R=", StringComparison.Ordinal) || !parts[3].StartsWith("width=", StringComparison.Ordinal)) return false;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (!double.TryParse(parts[1]["cutoff=".Length..], System.Globalization.NumberStyles.Float, invariant, out double cutoff) ||
+            !int.TryParse(parts[2]["R=".Length..], System.Globalization.NumberStyles.None, invariant, out int count) ||
+            !double.TryParse(parts[3]["width=".Length..], System.Globalization.NumberStyles.Float, invariant, out double width)) return false;
+        if (!(cutoff > 0 && cutoff <= MaxCutoffAngstrom) || count < 2 || count > MaxRadialCount || !(width > 0) || double.IsInfinity(width)) return false;
+        var parsed = cutoff == Default.CutoffAngstrom && count == Default.RadialCount && width == Default.WidthAngstrom ? Default : new PairFeaturizer(cutoff, count, width);
+        if (parsed.Signature != signature) return false;
+        featurizer = parsed;
+        return true;
+    }
 
     /// <summary>Pair features of a crystal's unique sites: float32 [S, S, R], row-major.</summary>
     public float[] Compute(Crystal crystal)

@@ -261,9 +261,10 @@ public sealed class CftModel : IDisposable
         }
         // cft.pair is the pair-feature signature of a model with a 'pair' input, empty for one without.
         if (!metadata.TryGetValue("cft.pair", out var signature) || signature.Length == 0) return (layout, null, elements);
-        string expected = PairFeaturizer.Default.Signature;
-        if (signature != expected) throw new CftModelException($"{path}: metadata 'cft.pair' is '{signature}', this runtime's pair features are '{expected}'");
-        return (layout, PairFeaturizer.Default, elements);
+        if (!PairFeaturizer.TryParse(signature, out var pairs))
+            throw new CftModelException($"{path}: metadata 'cft.pair' is '{signature}', expected pair features this runtime computes: " +
+                FormattableString.Invariant($"rbf-orbit/cutoff=C/R=N/width=W (0 < C ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 ≤ N ≤ {PairFeaturizer.MaxRadialCount}, W > 0; the shipped models: {PairFeaturizer.Default.Signature})"));
+        return (layout, pairs, elements);
     }
 
     /// <summary>Checks the session's inputs and outputs against the metadata.</summary>
@@ -282,6 +283,8 @@ public sealed class CftModel : IDisposable
         if (hasPair && pairs is null) throw new CftModelException($"{path}: the model has an input 'pair' but metadata 'cft.pair' is empty: the pair features it expects are unknown");
         if (!hasPair && pairs is not null) throw new CftModelException($"{path}: metadata 'cft.pair' is '{pairs.Signature}' but the model has no input 'pair'");
         if (hasPair && pair!.ElementType != typeof(float)) throw new CftModelException($"{path}: input 'pair' is {pair.ElementType.Name}, expected Single");
+        if (hasPair && pair!.Dimensions is { Length: 4 } pd && pd[3] > 0 && pd[3] != pairs!.RadialCount)
+            throw new CftModelException($"{path}: input 'pair' has {pd[3]} radial functions, metadata 'cft.pair' ('{pairs.Signature}') has {pairs.RadialCount}");
         if (tensor is { } kind)
         {
             if (!session.OutputMetadata.TryGetValue(TensorOutputName, out var members))

@@ -253,18 +253,20 @@ public sealed class CftPredictor : IDisposable
         }
         Crystal?[] ViewOf(CftModel model) => model.Cell == CellDescriptor.Niggli ? reduced : structures;
 
-        // Pair features of every cell a model that takes them reads, each computed once.
-        float[]?[]? PairFeatures(Crystal?[] view)
+        // Pair features of every cell a model that takes them reads, once per cell and pair basis (the models may differ in both).
+        var pairFeatures = new Dictionary<(bool Reduced, string Basis), float[]?[]>();
+        foreach (var model in runs)
         {
-            if (!runs.Any(m => m.Pairs is not null && ViewOf(m) == view)) return null;
+            if (model.Pairs is not { } basis) continue;
+            var view = ViewOf(model);
+            var key = (view != structures, basis.Signature);
+            if (pairFeatures.ContainsKey(key)) continue;
             var result = new float[]?[view.Length];
             Parallel.For(0, view.Length, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, maxDegreeOfParallelism) },
-                k => { if (view[k] is { } cell) result[k] = PairFeaturizer.Default.Compute(cell); });
-            return result;
+                k => { if (view[k] is { } cell) result[k] = basis.Compute(cell); });
+            pairFeatures[key] = result;
         }
-        var pairs = PairFeatures(structures);
-        var reducedPairs = reduced == structures ? pairs : PairFeatures(reduced);
-        float[]?[]? PairsOf(CftModel model) => ViewOf(model) == structures ? pairs : reducedPairs;
+        float[]?[] PairsOf(CftModel model) => pairFeatures[(ViewOf(model) != structures, model.Pairs!.Signature)];
 
         var values = new List<Prediction>[structures.Length];
         for (int k = 0; k < values.Length; k++) values[k] = [];
@@ -298,7 +300,7 @@ public sealed class CftPredictor : IDisposable
                 var model = Models[m];
                 var view = ViewOf(model);
                 var input = ModelInput.Create(chunk.Select(k => view[k]!).ToArray(), chunk.Select(k => model.UsesFourierFeatures ? features[k] : null).ToArray(), featureCount,
-                    model.Pairs is null ? null : chunk.Select(k => PairsOf(model)![k]!).ToArray(), PairFeaturizer.Default.RadialCount);
+                    model.Pairs is null ? null : chunk.Select(k => PairsOf(model)[k]!).ToArray(), model.Pairs?.RadialCount ?? 0);
                 var output = model.Run(input);
                 results[order[o]] = output;
                 if (model.Tensor is { } kind)

@@ -80,4 +80,39 @@ public class PairFeaturizerTests
         Assert.Equal("rbf-orbit/cutoff=5/R=16/width=0.5", new PairFeaturizer(5, 16, 0.5).Signature);
         Assert.Throws<ArgumentOutOfRangeException>(() => new PairFeaturizer(0));
     }
+
+    [Theory]
+    [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25")]
+    [InlineData("rbf-orbit/cutoff=6/R=60/width=0.1")]
+    [InlineData("rbf-orbit/cutoff=4.5/R=2/width=1E-05")]
+    public void A_signature_reads_back_as_the_featurizer_it_names(string signature)
+    {
+        Assert.True(PairFeaturizer.TryParse(signature, out var parsed));
+        Assert.Equal(signature, parsed.Signature);
+        var other = new PairFeaturizer(parsed.CutoffAngstrom, parsed.RadialCount, parsed.WidthAngstrom);
+        var crystal = SymmetryFinder.Standardize(SymmetryTestData.Read("cubic/POSCAR-227")).Crystal;
+        Assert.Equal(other.Compute(crystal), parsed.Compute(crystal));
+        Assert.Same(PairFeaturizer.Default, PairFeaturizer.TryParse(PairFeaturizer.Default.Signature, out var d) ? d : null);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("rbf/cutoff=6/R=24/width=0.25")]
+    [InlineData("rbf-orbit/cutoff=6/R=24")]
+    [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25/extra")]
+    [InlineData("rbf-orbit/cutoff=0/R=24/width=0.25")]
+    [InlineData("rbf-orbit/cutoff=13/R=24/width=0.25")]
+    [InlineData("rbf-orbit/cutoff=NaN/R=24/width=0.25")]
+    [InlineData("rbf-orbit/cutoff=6/R=1/width=0.25")]
+    [InlineData("rbf-orbit/cutoff=6/R=257/width=0.25")]
+    [InlineData("rbf-orbit/cutoff=6/R=-3/width=0.25")]
+    [InlineData("rbf-orbit/cutoff=6/R=24/width=0")]
+    [InlineData("rbf-orbit/cutoff=6/R=24/width=Infinity")]
+    [InlineData("rbf-orbit/cutoff=6.0/R=24/width=0.25")] // writes back as cutoff=6: not the text this runtime writes
+    [InlineData("rbf-orbit/cutoff=6/R=24/width=0,25")]
+    public void A_signature_this_runtime_does_not_write_is_refused(string signature)
+    {
+        Assert.False(PairFeaturizer.TryParse(signature, out var parsed));
+        Assert.Null(parsed);
+    }
 }

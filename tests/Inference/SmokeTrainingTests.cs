@@ -97,8 +97,40 @@ public class SmokeTrainingTests
     {
         string npz = Path.Combine(dir, "data.npz");
         Assert.Equal(0, FeaturizeCommand.Run([Path.Combine(TestData.RepositoryRoot, "data", "examples", sample)], npz, 1, new StringWriter(), new StringWriter()));
-        return RunPython(new[] { "trainer/cft_train.py", "--data", npz, "--target", target, "--unit", unit, "--out", Path.Combine(dir, "smoke.onnx"),
+        return TrainOn(dir, npz, target, unit, options);
+    }
+
+    /// <summary>Trains a 3-member smoke ensemble (6 steps) on an exported dataset into dir/smoke.onnx; the trainer's stdout.</summary>
+    private static string TrainOn(string dir, string npz, string target, string unit, params string[] options) =>
+        RunPython(new[] { "trainer/cft_train.py", "--data", npz, "--target", target, "--unit", unit, "--out", Path.Combine(dir, "smoke.onnx"),
             "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64", "--members", "3", "--split-seed", "1" }.Concat(options).ToArray());
+
+    /// <summary>
+    /// Pair features of another radial basis than the default (the shipped carbon model's is finer): `cft featurize
+    /// --pair-*` writes it, the model carries it in its metadata, and CftPredictor computes that basis for it, so that its
+    /// predictions through the whole pipeline (the Niggli-reduced cell, no spglib) equal PyTorch's test vectors.
+    /// </summary>
+    [Fact]
+    public void A_model_of_another_pair_basis_gets_that_basis_from_the_pipeline()
+    {
+        using var dir = new TempFolder("cft-smoke-basis");
+        var basis = new CftRuntime.Features.PairFeaturizer(5.0, 40, 0.15);
+        Assert.NotEqual(CftRuntime.Features.PairFeaturizer.Default.Signature, basis.Signature);
+        string sample = Path.Combine(TestData.RepositoryRoot, "data", "examples", "carbon_24_sample.csv");
+        string npz = Path.Combine(dir.Path, "data.npz");
+        Assert.Equal(0, FeaturizeCommand.Run([sample], npz, 1, new StringWriter(), new StringWriter(), reducedCell: true, pairBasis: basis));
+        TrainOn(dir.Path, npz, "energy_per_atom", "eV/atom", "--positional", "none", "--cell", "niggli");
+        string onnx = Path.Combine(dir.Path, "smoke.onnx");
+        var vectors = ModelTestData.ReadTestVectors(Path.Combine(dir.Path, "smoke.testvectors.json"));
+        using var predictor = new CftPredictor([CftModel.Load(onnx)]);
+        Assert.Equal(basis.Signature, predictor.Models[0].Pairs!.Signature);
+        var byId = StructureSource.Enumerate([sample]).Select(r => r.Crystal!).ToDictionary(c => c.Id!);
+        var results = predictor.Predict(vectors.Ids.Select(id => byId[id]).ToList(), 2, outOfDomain: true);
+        for (int i = 0; i < vectors.Ids.Length; i++)
+        {
+            var p = results[i].Predictions.Single();
+            Assert.True(ModelTestData.Close(p.Value, vectors.Prediction[i], 1e-5), $"{vectors.Ids[i]}: pipeline {p.Value}, PyTorch {vectors.Prediction[i]}");
+        }
     }
 
     /// <summary>Every model kind that is shipped: gap head, plain regression (with and without pair features), log10 moduli, fp16 weights.</summary>
