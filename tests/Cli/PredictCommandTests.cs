@@ -112,6 +112,7 @@ public class PredictCommandTests
         {
             if (line.StartsWith("id ", StringComparison.Ordinal)) { header = line; headers++; continue; }
             if (line.StartsWith("MAE ", StringComparison.Ordinal)) continue;
+            if (line.StartsWith("* outside the model's domain", StringComparison.Ordinal)) continue; // the footnote under a chunk with a flagged row
             Assert.NotNull(header);
             rows++;
             // Each column of the row starts where the header's column does (the separators are two spaces).
