@@ -43,8 +43,8 @@ public class StageBenchmarks
         _read = Read();
         _prepared = Prepare();
         _features = Fourier();
-        _pairs = Pairs();
         _predictor = new CftPredictor([CftModel.Load(Path.Combine(root, "models", Model + ".onnx"))]) { BatchSize = Structures };
+        _pairs = Pairs();
     }
 
     [GlobalCleanup]
@@ -71,7 +71,7 @@ public class StageBenchmarks
     }
 
     [Benchmark(Description = "pair features", OperationsPerInvoke = Structures)]
-    public float[][] Pairs() => _prepared.Select(PairFeaturizer.Default.Compute).ToArray();
+    public float[][] Pairs() => _prepared.Select((_predictor.Models[0].Pairs ?? PairFeaturizer.Default).Compute).ToArray();
 
     [Benchmark(Description = "model run (ONNX Runtime, CftPredictor's batches)", OperationsPerInvoke = Structures)]
     public double Run()
@@ -82,7 +82,7 @@ public class StageBenchmarks
         foreach (var chunk in CftPredictor.SizeBuckets(sorted, k => _prepared[k].Sites.Count, Structures))
         {
             var input = ModelInput.Create(chunk.Select(k => _prepared[k]).ToArray(), chunk.Select(k => model.UsesFourierFeatures ? _features[k] : null).ToArray(),
-                _featurizer.Layout.FeatureCount, model.Pairs is null ? null : chunk.Select(k => _pairs[k]).ToArray(), PairFeaturizer.Default.RadialCount);
+                _featurizer.Layout.FeatureCount, model.Pairs is null ? null : chunk.Select(k => _pairs[k]).ToArray(), model.Pairs?.RadialCount ?? 0);
             sum += model.Run(input).Prediction.Sum();
         }
         return sum;
