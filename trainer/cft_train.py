@@ -127,13 +127,30 @@ def threshold_mae(model, data, indices, y_all, zero, fixed=None):
     if fixed is not None:
         gap = np.maximum(raw[:, 0] * float(model.target_std) + float(model.target_mean), 0)
         return float(fixed), float(np.abs(np.where(raw[:, 1] > fixed, gap, 0) - y_all[indices]).mean())
-    y = y_all[indices]
     gap = np.maximum(raw[:, 0] * float(model.target_std) + float(model.target_mean), 0)
-    candidates = np.concatenate([[np.inf], np.sort(raw[:, 1])[::-1] - 1e-6])
-    maes = [np.abs(np.where(raw[:, 1] > t, gap, 0) - y).mean() for t in candidates]
+    threshold, mae = best_threshold(raw[:, 1], gap, y_all[indices])
+    return (float(threshold) if np.isfinite(threshold) else float(raw[:, 1].max() + 1.0)), mae
+
+
+def best_threshold(logits, gap, y):
+    """(threshold, MAE): the non-metal logit threshold (inf: no non-metal) for which predicting `gap` above it and 0
+    below has the lowest MAE against `y`."""
+    candidates = np.concatenate([[np.inf], np.sort(logits)[::-1] - 1e-6])
+    maes = [np.abs(np.where(logits > t, gap, 0) - y).mean() for t in candidates]
     k = int(np.argmin(maes))
-    threshold = float(candidates[k]) if np.isfinite(candidates[k]) else float(raw[:, 1].max() + 1.0)
-    return threshold, float(maes[k])
+    return candidates[k], float(maes[k])
+
+
+def composition_features(data, table):
+    """Per structure: element fractions [119] and fraction-weighted element properties (`table`, [119, P] numpy)."""
+    x = np.zeros((data.count, 119 + table.shape[1]), np.float32)
+    for i in range(data.count):
+        lo, hi = data.site_start[i], data.site_start[i + 1]
+        z, w = data.atomic_number[lo:hi], data.weight[lo:hi]
+        frac = w / w.sum()
+        np.add.at(x[i], z, frac)
+        x[i, 119:] = (frac[:, None] * table[z]).sum(0)
+    return x
 
 
 def metrics(y, p):
@@ -180,14 +197,7 @@ def composition_baseline(data, split, y_all, mean, std, seed, table, log10=False
     """Composition-only baseline: element fractions plus fraction-weighted element properties (`table`, the
     [119, P] element features) -> an MLP (two hidden layers of 128), same loss, AdamW, early stopping on
     validation. Test MAE."""
-    table = table.numpy()
-    x = np.zeros((data.count, 119 + table.shape[1]), np.float32)
-    for i in range(data.count):
-        lo, hi = data.site_start[i], data.site_start[i + 1]
-        z, w = data.atomic_number[lo:hi], data.weight[lo:hi]
-        frac = w / w.sum()
-        np.add.at(x[i], z, frac)
-        x[i, 119:] = (frac[:, None] * table[z]).sum(0)
+    x = composition_features(data, table.numpy())
     torch.manual_seed(seed)
     net = torch.nn.Sequential(torch.nn.Linear(x.shape[1], 128), torch.nn.SiLU(), torch.nn.Linear(128, 128), torch.nn.SiLU(), torch.nn.Linear(128, 1))
     opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)

@@ -18,6 +18,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cft_data import FeaturizedDataset, split_of  # noqa: E402
 from cft_model import element_properties  # noqa: E402
+from cft_train import best_threshold, composition_features  # noqa: E402
 
 ANION_NEEDS = {7: 3, 8: 2, 9: 1, 16: 2}
 
@@ -60,9 +61,7 @@ def cross_validate(x, y, ids, seed=0, epochs=300, patience=30):
                 raw = net(xt[idx]).numpy()
             gap = np.maximum(raw[:, 0] * std + mean, 0)
             if threshold is None:
-                candidates = np.concatenate([[np.inf], np.sort(raw[:, 1])[::-1] - 1e-6])
-                maes = [np.abs(np.where(raw[:, 1] > t, gap, 0) - y[idx]).mean() for t in candidates]
-                threshold = candidates[int(np.argmin(maes))]
+                threshold = best_threshold(raw[:, 1], gap, y[idx])[0]
             return threshold, np.abs(np.where(raw[:, 1] > threshold, gap, 0) - y[idx]).mean()
 
         best, state, since = np.inf, None, 0
@@ -97,15 +96,9 @@ def main(data_path, out_path):
     data = FeaturizedDataset(data_path)
     y = data.targets["gap_gllbsc"]
     table = element_properties(os.path.join(os.path.dirname(os.path.abspath(__file__)), "element_properties.json")).numpy()
-    composition = np.zeros((data.count, 119 + table.shape[1]), np.float32)
-    closed = np.zeros((data.count, 4), np.float32)
-    for i in range(data.count):
-        lo, hi = data.site_start[i], data.site_start[i + 1]
-        z, w = data.atomic_number[lo:hi], data.weight[lo:hi]
-        fraction = w / w.sum()
-        np.add.at(composition[i], z, fraction)
-        composition[i, 119:] = (fraction[:, None] * table[z]).sum(0)
-        closed[i] = closed_shell_features(z, w)
+    composition = composition_features(data, table)
+    closed = np.array([closed_shell_features(data.atomic_number[lo:hi], data.weight[lo:hi])
+                       for lo, hi in zip(data.site_start[:-1], data.site_start[1:])], np.float32)
     nonmetal = y > 0
     rule = {}
     for name, column in (("excess 0", 1), ("excess 0 or lone pair", 3)):

@@ -160,13 +160,13 @@ case "${1:-}" in
   cv-ensemble-cmr-200) dir=cv_ens3_e200 name=cmr_perovskites-e_form run=(cmr e_form eV/atom --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05) ;;
   cv-ensemble-carbon) dir=cv_ens3_carbon name=carbon_24-energy_per_atom run=(carbon_24-niggli energy_per_atom eV/atom --positional none --cell niggli --epochs 120 --patience 120) ;;
   cv-ensemble-carbon-fine) dir=cv_ens3_carbon_fine name=carbon_24-energy_per_atom run=(carbon_24-niggli-fine energy_per_atom eV/atom --positional none --cell niggli --epochs 120 --patience 120) ;;
-  cv-ensemble-carbon-fine-5) dir=cv_ens5_carbon_fine name=carbon_24-energy_per_atom run=(carbon_24-niggli-fine energy_per_atom eV/atom --positional none --cell niggli --epochs 120 --patience 120 --members 5) ;;
+  cv-ensemble-carbon-fine-5) dir=cv_ens5_carbon_fine name=carbon_24-energy_per_atom members=5 run=(carbon_24-niggli-fine energy_per_atom eV/atom --positional none --cell niggli --epochs 120 --patience 120) ;;
   cv-ensemble-cmr-gap) dir=cv_ens3_gap name=cmr_perovskites-gap_gllbsc run=(cmr gap_gllbsc eV --head gap --epochs 100 --patience 100) ;;
   *) dir= ;;
 esac
 if [ -n "$dir" ]; then
   mkdir -p "$runs/$dir" trainer/results/$dir
-  ensfold() { train "$dir/$name.fold$1" "${run[@]:0:3}" "${E[@]}" --members 3 "${run[@]:3}" --folds 5 --fold $1 --metrics-only; }
+  ensfold() { train "$dir/$name.fold$1" "${run[@]}" "${E[@]}" --members ${members:-3} --folds 5 --fold $1 --metrics-only; }
   ( ensfold 0; ensfold 2; ensfold 4 ) &
   ( ensfold 1; ensfold 3 ) &
   wait

@@ -38,9 +38,10 @@ public static class FeaturizeCommand
                 kind = PropertyTensorBasis.TryParseKind(text, out var k) ? k : throw new CliUsageException($"--tensor-basis '{text}': expected dielectric, elastic or piezoelectric");
             if (r.GetValue(reduced) && (r.GetValue(keep) || r.GetValue(plain) || kind is not null))
                 throw new CliUsageException("--reduced-cell cannot be combined with --keep-setting, --plain or --tensor-basis (the reduced cell is P1, found without symmetry)");
-            var basis = FormattableString.Invariant($"rbf-orbit/cutoff={r.GetValue(pairCutoff)}/R={r.GetValue(pairCount)}/width={r.GetValue(pairWidth)}");
-            if (!PairFeaturizer.TryParse(basis, out var pairs))
-                throw new CliUsageException(FormattableString.Invariant($"--pair-cutoff {r.GetValue(pairCutoff)}, --pair-functions {r.GetValue(pairCount)}, --pair-width {r.GetValue(pairWidth)}: expected 0 < cutoff ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 to {PairFeaturizer.MaxRadialCount} functions and a positive width"));
+            var (cutoff, count, width) = (r.GetValue(pairCutoff), r.GetValue(pairCount), r.GetValue(pairWidth));
+            if (!PairFeaturizer.IsValid(cutoff, count, width))
+                throw new CliUsageException(FormattableString.Invariant($"--pair-cutoff {cutoff}, --pair-functions {count}, --pair-width {width}: expected 0 < cutoff ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 to {PairFeaturizer.MaxRadialCount} functions and a positive width"));
+            var pairs = new PairFeaturizer(cutoff, count, width);
             return Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species)), r.GetValue(plain), kind, r.GetValue(reduced), pairs);
         });
         return command;

@@ -37,6 +37,11 @@ public sealed class PairFeaturizer
     /// <inheritdoc cref="MaxCutoffAngstrom"/>
     public const int MaxRadialCount = 256;
 
+    /// <summary>Whether this runtime computes a basis with these parameters: 0 &lt; cutoff ≤ <see cref="MaxCutoffAngstrom"/>,
+    /// 2 to <see cref="MaxRadialCount"/> functions, a finite positive width (the rule for model metadata and command options).</summary>
+    public static bool IsValid(double cutoffAngstrom, int radialCount, double widthAngstrom) =>
+        cutoffAngstrom > 0 && cutoffAngstrom <= MaxCutoffAngstrom && radialCount >= 2 && radialCount <= MaxRadialCount && widthAngstrom > 0 && !double.IsInfinity(widthAngstrom);
+
     /// <summary>
     /// The featurizer a <see cref="Signature"/> names (<c>rbf-orbit/cutoff=C/R=N/width=W</c>, lengths in Å), or false when
     /// <paramref name="signature"/> is not one: another form, a cutoff outside (0, <see cref="MaxCutoffAngstrom"/>], fewer than
@@ -53,7 +58,7 @@ public sealed class PairFeaturizer
         if (!double.TryParse(parts[1]["cutoff=".Length..], System.Globalization.NumberStyles.Float, invariant, out double cutoff) ||
             !int.TryParse(parts[2]["R=".Length..], System.Globalization.NumberStyles.None, invariant, out int count) ||
             !double.TryParse(parts[3]["width=".Length..], System.Globalization.NumberStyles.Float, invariant, out double width)) return false;
-        if (!(cutoff > 0 && cutoff <= MaxCutoffAngstrom) || count < 2 || count > MaxRadialCount || !(width > 0) || double.IsInfinity(width)) return false;
+        if (!IsValid(cutoff, count, width)) return false;
         var parsed = cutoff == Default.CutoffAngstrom && count == Default.RadialCount && width == Default.WidthAngstrom ? Default : new PairFeaturizer(cutoff, count, width);
         if (parsed.Signature != signature) return false;
         featurizer = parsed;

@@ -299,8 +299,9 @@ public sealed class CftPredictor : IDisposable
                 var (m, chunk) = work[order[o]];
                 var model = Models[m];
                 var view = ViewOf(model);
+                var pairs = model.Pairs is null ? null : PairsOf(model);
                 var input = ModelInput.Create(chunk.Select(k => view[k]!).ToArray(), chunk.Select(k => model.UsesFourierFeatures ? features[k] : null).ToArray(), featureCount,
-                    model.Pairs is null ? null : chunk.Select(k => PairsOf(model)[k]!).ToArray(), model.Pairs?.RadialCount ?? 0);
+                    pairs is null ? null : chunk.Select(k => pairs[k]!).ToArray(), model.Pairs?.RadialCount ?? 0);
                 var output = model.Run(input);
                 results[order[o]] = output;
                 if (model.Tensor is { } kind)
