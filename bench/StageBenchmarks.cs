@@ -82,7 +82,7 @@ public class StageBenchmarks
         foreach (var chunk in CftPredictor.SizeBuckets(sorted, k => _prepared[k].Sites.Count, Structures))
         {
             var input = ModelInput.Create(chunk.Select(k => _prepared[k]).ToArray(), chunk.Select(k => model.UsesFourierFeatures ? _features[k] : null).ToArray(),
-                _featurizer.Layout.FeatureCount, model.Pairs is null ? null : chunk.Select(k => _pairs[k]).ToArray(), model.Pairs?.RadialCount ?? 0);
+                _featurizer.Layout.FeatureCount, model.Pairs is null ? null : chunk.Select(k => _pairs[k]).ToArray(), model.Pairs?.ChannelCount ?? 0);
             sum += model.Run(input).Prediction.Sum();
         }
         return sum;

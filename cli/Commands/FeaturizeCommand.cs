@@ -30,7 +30,12 @@ public static class FeaturizeCommand
         var pairCutoff = new Option<double>("--pair-cutoff") { Description = "Pair features: cutoff radius in Å", DefaultValueFactory = _ => PairFeaturizer.Default.CutoffAngstrom };
         var pairCount = new Option<int>("--pair-functions") { Description = "Pair features: Gaussians from 0 to the cutoff", DefaultValueFactory = _ => PairFeaturizer.Default.RadialCount };
         var pairWidth = new Option<double>("--pair-width") { Description = "Pair features: the Gaussians' σ in Å", DefaultValueFactory = _ => PairFeaturizer.Default.WidthAngstrom };
-        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, plain, reduced, species, tensor, pairCutoff, pairCount, pairWidth };
+        var angularCutoff = new Option<double>("--angular-cutoff") { Description = "Pair features: add three-body channels (bond angles at each site, AngularPairBasis) over neighbours within this radius in Å; 0: none", DefaultValueFactory = _ => 0 };
+        var angularStart = new Option<double>("--angular-start") { Description = "Angular channels: first radial centre in Å", DefaultValueFactory = _ => AngularPairBasis.DefaultStartAngstrom };
+        var angularCount = new Option<int>("--angular-functions") { Description = "Angular channels: radial Gaussians from --angular-start to --angular-cutoff", DefaultValueFactory = _ => AngularPairBasis.DefaultRadialCount };
+        var angleCount = new Option<int>("--angles") { Description = "Angular channels: Gaussians in cos θ from −1 to 1", DefaultValueFactory = _ => AngularPairBasis.DefaultAngleCount };
+        var angleWidth = new Option<double>("--angle-width") { Description = "Angular channels: σ of the Gaussians in cos θ", DefaultValueFactory = _ => AngularPairBasis.DefaultAngleWidth };
+        var command = new Command("featurize", "Write the G-invariant Fourier features of every unique site of the standardised structures") { paths, output, jobs, keep, tolerance, plain, reduced, species, tensor, pairCutoff, pairCount, pairWidth, angularCutoff, angularStart, angularCount, angleCount, angleWidth };
         command.SetAction(r =>
         {
             TensorKind? kind = null;
@@ -41,7 +46,15 @@ public static class FeaturizeCommand
             var (cutoff, count, width) = (r.GetValue(pairCutoff), r.GetValue(pairCount), r.GetValue(pairWidth));
             if (!PairFeaturizer.IsValid(cutoff, count, width))
                 throw new CliUsageException(FormattableString.Invariant($"--pair-cutoff {cutoff}, --pair-functions {count}, --pair-width {width}: expected 0 < cutoff ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 to {PairFeaturizer.MaxRadialCount} functions and a positive width"));
-            var pairs = new PairFeaturizer(cutoff, count, width);
+            AngularPairBasis? angular = null;
+            if (r.GetValue(angularCutoff) is var ac && ac != 0)
+            {
+                var (start, radial, angles, aw) = (r.GetValue(angularStart), r.GetValue(angularCount), r.GetValue(angleCount), r.GetValue(angleWidth));
+                if (!AngularPairBasis.IsValid(ac, start, radial, angles, aw))
+                    throw new CliUsageException(FormattableString.Invariant($"--angular-cutoff {ac}, --angular-start {start}, --angular-functions {radial}, --angles {angles}, --angle-width {aw}: expected 0 ≤ start < cutoff ≤ {AngularPairBasis.MaxCutoffAngstrom} Å, 2 to {AngularPairBasis.MaxRadialCount} functions, 2 to {AngularPairBasis.MaxAngleCount} angles and a positive width"));
+                angular = new AngularPairBasis(ac, start, radial, angles, aw);
+            }
+            var pairs = new PairFeaturizer(cutoff, count, width, angular);
             return Run(r.GetValue(paths)!, r.GetValue(output)!, r.GetValue(jobs), Console.Out, Console.Error, !r.GetValue(keep), r.GetValue(tolerance), SpeciesOption.Parse(r.GetValue(species)), r.GetValue(plain), kind, r.GetValue(reduced), pairs);
         });
         return command;
@@ -162,7 +175,7 @@ public static class FeaturizeCommand
                 ("frequencies", NpyArray.Int32(frequencies, featurizer.Layout.FrequencyCount, 3)),
                 ("layout", NpyArray.Strings(new[] { featurizer.Layout.Signature })),
                 ("cell", NpyArray.Strings(new[] { CellOf(standardize, reducedCell) })),
-                ("pair", pairSpool!.ToArray(pairStart[^1], pairFeaturizer.RadialCount)),
+                ("pair", pairSpool!.ToArray(pairStart[^1], pairFeaturizer.ChannelCount)),
                 ("pair_start", NpyArray.Int64(pairStart.ToArray(), crystals.Count + 1)),
                 ("pair_layout", NpyArray.Strings(new[] { pairFeaturizer.Signature })),
                 ("frame_rotation", NpyArray.Float64(frames.SelectMany(f => f.ToArray()).ToArray(), crystals.Count, 3, 3)),

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using CftRuntime.Crystals;
 
 namespace CftRuntime.Features;
@@ -8,15 +9,19 @@ namespace CftRuntime.Features;
 /// P[i, j, r] = Σ occupancy_k · exp(−(d − μ_r)² / 2σ²) · ½(cos(π d / R_c) + 1) over every atom k of j's orbit and
 /// every lattice translation with 0 &lt; d = |x_k + n − x_i| &lt; R_c (Å). Symmetry-equivalent choices of the
 /// representative of i, and every description of the same structure, give the same values; summing over j's
-/// orbit is what unique-site tokens need (the full cell would have one column per atom of it). Thread-safe.
+/// orbit is what unique-site tokens need (the full cell would have one column per atom of it). With an
+/// <see cref="AngularPairBasis"/> its three-body channels follow the R radial ones. Thread-safe.
 /// </summary>
 public sealed class PairFeaturizer
 {
-    /// <summary>Creates the featurizer (defaults: R_c = 6 Å, 24 centres from 0 to R_c, σ = 0.25 Å).</summary>
-    public PairFeaturizer(double cutoffAngstrom = 6.0, int radialCount = 24, double widthAngstrom = 0.25)
+    /// <summary>Creates the featurizer (defaults: R_c = 6 Å, 24 centres from 0 to R_c, σ = 0.25 Å, no angular channels);
+    /// throws <see cref="ArgumentOutOfRangeException"/> where <see cref="IsValid"/> is false.</summary>
+    public PairFeaturizer(double cutoffAngstrom = 6.0, int radialCount = 24, double widthAngstrom = 0.25, AngularPairBasis? angular = null)
     {
-        if (!(cutoffAngstrom > 0) || radialCount < 2 || !(widthAngstrom > 0)) throw new ArgumentOutOfRangeException(nameof(cutoffAngstrom), "cutoff and width must be positive, at least 2 radial functions");
-        (CutoffAngstrom, RadialCount, WidthAngstrom) = (cutoffAngstrom, radialCount, widthAngstrom);
+        if (!IsValid(cutoffAngstrom, radialCount, widthAngstrom))
+            throw new ArgumentOutOfRangeException(nameof(cutoffAngstrom), FormattableString.Invariant(
+                $"pair basis cutoff {cutoffAngstrom}, {radialCount} functions, width {widthAngstrom}: expected 0 < cutoff ≤ {MaxCutoffAngstrom} Å, 2 to {MaxRadialCount} functions, a positive width"));
+        (CutoffAngstrom, RadialCount, WidthAngstrom, Angular) = (cutoffAngstrom, radialCount, widthAngstrom, angular);
     }
 
     /// <summary>The default featurizer, the one the shipped models were trained with.</summary>
@@ -28,9 +33,15 @@ public sealed class PairFeaturizer
     public int RadialCount { get; }
     /// <summary>σ in Å.</summary>
     public double WidthAngstrom { get; }
+    /// <summary>The three-body channels after the radial ones, or null.</summary>
+    public AngularPairBasis? Angular { get; }
+    /// <summary>Channels per pair (C): the R radial functions and the angular basis' channels.</summary>
+    public int ChannelCount => RadialCount + (Angular?.ChannelCount ?? 0);
 
-    /// <summary>Identifies the pair features; written into datasets and models, read back by <see cref="TryParse"/> when a model is loaded.</summary>
-    public string Signature => FormattableString.Invariant($"rbf-orbit/cutoff={CutoffAngstrom}/R={RadialCount}/width={WidthAngstrom}");
+    /// <summary>Identifies the pair features; written into datasets and models, read back by <see cref="TryParse"/> when a model is loaded.
+    /// <c>rbf-orbit/cutoff=C/R=N/width=W</c>, followed by <c>+</c> and <see cref="AngularPairBasis.Signature"/> with angular channels.</summary>
+    public string Signature => FormattableString.Invariant($"rbf-orbit/cutoff={CutoffAngstrom}/R={RadialCount}/width={WidthAngstrom}") +
+        (Angular is null ? "" : "+" + Angular.Signature);
 
     /// <summary>The largest cutoff and the most radial functions a signature may ask for (a model's metadata is input).</summary>
     public const double MaxCutoffAngstrom = 12;
@@ -51,6 +62,13 @@ public sealed class PairFeaturizer
     public static bool TryParse(string signature, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PairFeaturizer? featurizer)
     {
         featurizer = null;
+        AngularPairBasis? angular = null;
+        int plus = signature.IndexOf('+');
+        if (plus >= 0)
+        {
+            if (!AngularPairBasis.TryParse(signature[(plus + 1)..], out angular)) return false;
+            signature = signature[..plus];
+        }
         var parts = signature.Split('/');
         if (parts.Length != 4 || parts[0] != "rbf-orbit" || !parts[1].StartsWith("cutoff=", StringComparison.Ordinal) ||
             !parts[2].StartsWith("R=", StringComparison.Ordinal) || !parts[3].StartsWith("width=", StringComparison.Ordinal)) return false;
@@ -59,18 +77,18 @@ public sealed class PairFeaturizer
             !int.TryParse(parts[2]["R=".Length..], System.Globalization.NumberStyles.None, invariant, out int count) ||
             !double.TryParse(parts[3]["width=".Length..], System.Globalization.NumberStyles.Float, invariant, out double width)) return false;
         if (!IsValid(cutoff, count, width)) return false;
-        var parsed = cutoff == Default.CutoffAngstrom && count == Default.RadialCount && width == Default.WidthAngstrom ? Default : new PairFeaturizer(cutoff, count, width);
-        if (parsed.Signature != signature) return false;
+        var parsed = cutoff == Default.CutoffAngstrom && count == Default.RadialCount && width == Default.WidthAngstrom && angular is null ? Default : new PairFeaturizer(cutoff, count, width, angular);
+        if (parsed.Signature != signature + (angular is null ? "" : "+" + angular.Signature)) return false;
         featurizer = parsed;
         return true;
     }
 
-    /// <summary>Pair features of a crystal's unique sites: float32 [S, S, R], row-major.</summary>
+    /// <summary>Pair features of a crystal's unique sites: float32 [S, S, C] (C = <see cref="ChannelCount"/>), row-major.</summary>
     public float[] Compute(Crystal crystal)
     {
         ArgumentNullException.ThrowIfNull(crystal);
-        int sites = crystal.Sites.Count, radial = RadialCount;
-        var result = new double[sites * sites * radial];
+        int sites = crystal.Sites.Count, radial = RadialCount, channels = ChannelCount;
+        var result = new double[sites * sites * channels];
         var lattice = crystal.Lattice;
         // Translations needed: |n_a| ≤ ceil(R_c / spacing_a) + 1 (positions are wrapped into [0, 1)).
         Span<int> reach = stackalloc int[3];
@@ -93,7 +111,7 @@ public sealed class PairFeaturizer
                                 if (d2 >= cutoff2 || d2 < 1e-8) continue;
                                 double d = Math.Sqrt(d2);
                                 double envelope = sj.Occupancy * 0.5 * (Math.Cos(Math.PI * d / CutoffAngstrom) + 1);
-                                int offset = (i * sites + j) * radial;
+                                int offset = (i * sites + j) * channels;
                                 for (int r = 0; r < radial; r++)
                                 {
                                     double t = d - r * step;
@@ -102,9 +120,44 @@ public sealed class PairFeaturizer
                             }
                 }
         }
+        if (Angular is not null) AddAngular(crystal, result);
         var output = new float[result.Length];
         for (int n = 0; n < result.Length; n++) output[n] = (float)result[n];
         return output;
+    }
+
+    /// <summary>The angular channels: per site i, its neighbours within the angular cutoff, then <see cref="AngularPairBasis"/>'s sums.</summary>
+    private void AddAngular(Crystal crystal, double[] result)
+    {
+        var angular = Angular!;
+        int sites = crystal.Sites.Count, channels = ChannelCount;
+        var lattice = crystal.Lattice;
+        Span<int> reach = stackalloc int[3];
+        for (int a = 0; a < 3; a++) reach[a] = (int)Math.Ceiling(angular.CutoffAngstrom / PlaneSpacing(lattice, a)) + 1;
+        double cutoff2 = angular.CutoffAngstrom * angular.CutoffAngstrom;
+        var orbits = new List<(double X, double Y, double Z)>[sites];
+        for (int j = 0; j < sites; j++) orbits[j] = crystal.Orbit(crystal.Sites[j].X, crystal.Sites[j].Y, crystal.Sites[j].Z);
+        var neighbours = new List<AngularPairBasis.Neighbour>();
+        for (int i = 0; i < sites; i++)
+        {
+            var si = crystal.Sites[i];
+            neighbours.Clear();
+            for (int j = 0; j < sites; j++)
+                foreach (var (kx, ky, kz) in orbits[j])
+                {
+                    double du = kx - si.X, dv = ky - si.Y, dw = kz - si.Z;
+                    for (int na = -reach[0]; na <= reach[0]; na++)
+                        for (int nb = -reach[1]; nb <= reach[1]; nb++)
+                            for (int nc = -reach[2]; nc <= reach[2]; nc++)
+                            {
+                                var (x, y, z) = lattice.ToCartesian(du + na, dv + nb, dw + nc);
+                                double d2 = x * x + y * y + z * z;
+                                if (d2 >= cutoff2 || d2 < 1e-8) continue;
+                                neighbours.Add(new(j, crystal.Sites[j].Occupancy, x, y, z, Math.Sqrt(d2)));
+                            }
+                }
+            angular.Accumulate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(neighbours), result.AsSpan(i * sites * channels, sites * channels), channels, RadialCount);
+        }
     }
 
     /// <summary>Distance between adjacent lattice planes normal to axis <paramref name="a"/>: V / |b × c| for a = 0.</summary>

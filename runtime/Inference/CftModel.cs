@@ -263,7 +263,7 @@ public sealed class CftModel : IDisposable
         if (!metadata.TryGetValue("cft.pair", out var signature) || signature.Length == 0) return (layout, null, elements);
         if (!PairFeaturizer.TryParse(signature, out var pairs))
             throw new CftModelException($"{path}: metadata 'cft.pair' is '{signature}', expected pair features this runtime computes: " +
-                FormattableString.Invariant($"rbf-orbit/cutoff=C/R=N/width=W (0 < C ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 ≤ N ≤ {PairFeaturizer.MaxRadialCount}, W > 0; the shipped models: {PairFeaturizer.Default.Signature})"));
+                FormattableString.Invariant($"rbf-orbit/cutoff=C/R=N/width=W (0 < C ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 ≤ N ≤ {PairFeaturizer.MaxRadialCount}, W > 0), optionally followed by +angular/cutoff=C/start=S/B=N/A=M/width=W (0 ≤ S < C ≤ {AngularPairBasis.MaxCutoffAngstrom} Å, 2 ≤ N ≤ {AngularPairBasis.MaxRadialCount}, 2 ≤ M ≤ {AngularPairBasis.MaxAngleCount}, W > 0)"));
         return (layout, pairs, elements);
     }
 
@@ -283,8 +283,8 @@ public sealed class CftModel : IDisposable
         if (hasPair && pairs is null) throw new CftModelException($"{path}: the model has an input 'pair' but metadata 'cft.pair' is empty: the pair features it expects are unknown");
         if (!hasPair && pairs is not null) throw new CftModelException($"{path}: metadata 'cft.pair' is '{pairs.Signature}' but the model has no input 'pair'");
         if (hasPair && pair!.ElementType != typeof(float)) throw new CftModelException($"{path}: input 'pair' is {pair.ElementType.Name}, expected Single");
-        if (hasPair && pair!.Dimensions is { Length: 4 } pd && pd[3] > 0 && pd[3] != pairs!.RadialCount)
-            throw new CftModelException($"{path}: input 'pair' has {pd[3]} radial functions, metadata 'cft.pair' ('{pairs.Signature}') has {pairs.RadialCount}");
+        if (hasPair && pair!.Dimensions is { Length: 4 } pd && pd[3] > 0 && pd[3] != pairs!.ChannelCount)
+            throw new CftModelException($"{path}: input 'pair' has {pd[3]} channels per pair, metadata 'cft.pair' ('{pairs.Signature}') has {pairs.ChannelCount}");
         if (tensor is { } kind)
         {
             if (!session.OutputMetadata.TryGetValue(TensorOutputName, out var members))
@@ -340,8 +340,8 @@ public sealed class CftModel : IDisposable
         var session = Session;
         if (Pairs is not null)
         {
-            if (input.Pair is null || input.RadialCount != Pairs.RadialCount) throw new ArgumentException($"{Name} takes pair features with R = {Pairs.RadialCount}; the input has {(input.Pair is null ? "none" : "R = " + input.RadialCount)}", nameof(input));
-            using var pair = OrtValue.CreateTensorValueFromMemory(input.Pair, [input.Batch, input.Sites, input.Sites, input.RadialCount]);
+            if (input.Pair is null || input.PairChannelCount != Pairs.ChannelCount) throw new ArgumentException($"{Name} takes pair features with C = {Pairs.ChannelCount} channels; the input has {(input.Pair is null ? "none" : "C = " + input.PairChannelCount)}", nameof(input));
+            using var pair = OrtValue.CreateTensorValueFromMemory(input.Pair, [input.Batch, input.Sites, input.Sites, input.PairChannelCount]);
             using var withPairs = session.Run(runOptions, InputNamesWithPairs, [features, atomic, weight, lattice, pair], _outputs);
             return Read(withPairs, input.Batch);
         }

@@ -301,7 +301,7 @@ public sealed class CftPredictor : IDisposable
                 var view = ViewOf(model);
                 var pairs = model.Pairs is null ? null : PairsOf(model);
                 var input = ModelInput.Create(chunk.Select(k => view[k]!).ToArray(), chunk.Select(k => model.UsesFourierFeatures ? features[k] : null).ToArray(), featureCount,
-                    pairs is null ? null : chunk.Select(k => pairs[k]!).ToArray(), model.Pairs?.RadialCount ?? 0);
+                    pairs is null ? null : chunk.Select(k => pairs[k]!).ToArray(), model.Pairs?.ChannelCount ?? 0);
                 var output = model.Run(input);
                 results[order[o]] = output;
                 if (model.Tensor is { } kind)

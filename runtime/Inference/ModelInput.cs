@@ -7,21 +7,21 @@ namespace CftRuntime.Inference;
 /// <summary>
 /// A padded batch in the layout every CFT model takes: features float32 [B, S, F], atomic_number int64 [B, S],
 /// weight float32 [B, S] (Wyckoff multiplicity × occupancy; 0 marks padding), lattice float32 [B, 3, 3]
-/// (rows a, b, c of the standardised conventional cell, Å), and for models that use them pair float32 [B, S, S, R]
+/// (rows a, b, c of the standardised conventional cell, Å), and for models that use them pair float32 [B, S, S, C]
 /// (<see cref="Features.PairFeaturizer"/>; zero for padding). S is the largest number of unique sites in the batch.
 /// </summary>
 public sealed class ModelInput
 {
     /// <summary>Wraps arrays that already have the model layout (lengths are checked).</summary>
-    public ModelInput(int batch, int sites, int featureCount, float[] features, long[] atomicNumber, float[] weight, float[] lattice, float[]? pair = null, int radialCount = 0)
+    public ModelInput(int batch, int sites, int featureCount, float[] features, long[] atomicNumber, float[] weight, float[] lattice, float[]? pair = null, int pairChannels = 0)
     {
         if (batch < 1 || sites < 1 || featureCount < 1) throw new ArgumentException($"batch {batch}, sites {sites}, features {featureCount}: each must be at least 1");
         Check(features, (long)batch * sites * featureCount, nameof(features));
         Check(atomicNumber, (long)batch * sites, nameof(atomicNumber));
         Check(weight, (long)batch * sites, nameof(weight));
         Check(lattice, (long)batch * 9, nameof(lattice));
-        if (pair is not null) Check(pair, (long)batch * sites * sites * radialCount, nameof(pair));
-        (Batch, Sites, FeatureCount, Features, AtomicNumber, Weight, Lattice, Pair, RadialCount) = (batch, sites, featureCount, features, atomicNumber, weight, lattice, pair, pair is null ? 0 : radialCount);
+        if (pair is not null) Check(pair, (long)batch * sites * sites * pairChannels, nameof(pair));
+        (Batch, Sites, FeatureCount, Features, AtomicNumber, Weight, Lattice, Pair, PairChannelCount) = (batch, sites, featureCount, features, atomicNumber, weight, lattice, pair, pair is null ? 0 : pairChannels);
     }
 
     /// <summary>Structures in the batch.</summary>
@@ -38,18 +38,18 @@ public sealed class ModelInput
     public float[] Weight { get; }
     /// <summary>float32 [B, 3, 3], Å.</summary>
     public float[] Lattice { get; }
-    /// <summary>float32 [B, S, S, R] pair features, or null.</summary>
+    /// <summary>float32 [B, S, S, C] pair features, or null.</summary>
     public float[]? Pair { get; }
-    /// <summary>R, radial functions per pair (0 without pairs).</summary>
-    public int RadialCount { get; }
+    /// <summary>C, channels per pair (<see cref="Features.PairFeaturizer.ChannelCount"/>; 0 without pairs).</summary>
+    public int PairChannelCount { get; }
 
     /// <summary>Builds a batch from crystals and their features (rows of <paramref name="featureCount"/> floats per unique site).</summary>
     /// <param name="crystals">The structures.</param>
     /// <param name="features">Their site features, or null for a structure whose features the model does not read (zeros).</param>
     /// <param name="featureCount">F.</param>
-    /// <param name="pairs">Their pair features [S_b, S_b, R] (<see cref="Features.PairFeaturizer.Compute"/>), or null.</param>
-    /// <param name="radialCount">R.</param>
-    public static ModelInput Create(IReadOnlyList<Crystal> crystals, IReadOnlyList<float[]?> features, int featureCount, IReadOnlyList<float[]>? pairs = null, int radialCount = 0)
+    /// <param name="pairs">Their pair features [S_b, S_b, C] (<see cref="Features.PairFeaturizer.Compute"/>), or null.</param>
+    /// <param name="pairChannels">C, channels per pair (<see cref="Features.PairFeaturizer.ChannelCount"/>).</param>
+    public static ModelInput Create(IReadOnlyList<Crystal> crystals, IReadOnlyList<float[]?> features, int featureCount, IReadOnlyList<float[]>? pairs = null, int pairChannels = 0)
     {
         ArgumentNullException.ThrowIfNull(crystals);
         ArgumentNullException.ThrowIfNull(features);
@@ -61,7 +61,7 @@ public sealed class ModelInput
         var z = new long[batch * sites];
         var w = new float[batch * sites];
         var l = new float[batch * 9];
-        var p = pairs is null ? null : new float[(long)batch * sites * sites * radialCount];
+        var p = pairs is null ? null : new float[(long)batch * sites * sites * pairChannels];
         for (int b = 0; b < batch; b++)
         {
             var c = crystals[b];
@@ -82,12 +82,12 @@ public sealed class ModelInput
             if (p is not null)
             {
                 int n = c.Sites.Count;
-                if (pairs![b].Length != n * n * radialCount) throw new ArgumentException($"{c.Id}: {pairs[b].Length} pair values for {n}² pairs × {radialCount}");
+                if (pairs![b].Length != n * n * pairChannels) throw new ArgumentException($"{c.Id}: {pairs[b].Length} pair values for {n}² pairs × {pairChannels}");
                 for (int i = 0; i < n; i++)
-                    pairs[b].AsSpan(i * n * radialCount, n * radialCount).CopyTo(p.AsSpan((int)(((long)b * sites + i) * sites * radialCount), n * radialCount));
+                    pairs[b].AsSpan(i * n * pairChannels, n * pairChannels).CopyTo(p.AsSpan((int)(((long)b * sites + i) * sites * pairChannels), n * pairChannels));
             }
         }
-        return new ModelInput(batch, sites, featureCount, f, z, w, l, p, radialCount);
+        return new ModelInput(batch, sites, featureCount, f, z, w, l, p, pairChannels);
     }
 
     private static void Check(Array array, long expected, string name)

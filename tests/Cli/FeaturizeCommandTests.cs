@@ -141,6 +141,29 @@ public class FeaturizeCommandTests
     }
 
     [Fact]
+    public void Angular_channels_follow_the_radial_ones_and_a_basis_outside_the_bounds_is_a_usage_error()
+    {
+        using var temp = new TempFolder("cft-angular");
+        string dir = temp.Path;
+        string csv = Path.Combine(Examples, "carbon_24_sample.csv");
+        Assert.Equal(0, CliRunner.Run("featurize", csv, "--reduced-cell", "--out", Path.Combine(dir, "radial.npz")).ExitCode);
+        Assert.Equal(0, CliRunner.Run("featurize", csv, "--reduced-cell", "--angular-cutoff", "3.5", "--out", Path.Combine(dir, "angular.npz")).ExitCode);
+        string script = "import numpy as np, sys; a = np.load(sys.argv[1] + '/radial.npz'); b = np.load(sys.argv[1] + '/angular.npz'); " +
+                        "print(a['pair'].shape[1], b['pair'].shape[1], bool((a['pair'] == b['pair'][:, :24]).all()), bool((b['pair'][:, 24:] > 0.1).any()), str(b['pair_layout'][0]))";
+        var (exitCode, text) = TestData.RunPython(script, dir);
+        Assert.True(exitCode == 0, text);
+        // 24 radial channels, then 6 × 9 angular ones; the radial ones unchanged.
+        Assert.Equal("24 78 True True rbf-orbit/cutoff=6/R=24/width=0.25+angular/cutoff=3.5/start=0.8/B=6/A=9/width=0.15", text.Trim());
+        foreach (var bad in new[] { new[] { "--angular-cutoff", "9" }, new[] { "--angular-cutoff", "3.5", "--angles", "1" }, new[] { "--angular-cutoff", "2", "--angular-start", "2" } })
+        {
+            var (code, _, stderr) = CliRunner.Run(new[] { "featurize", csv, "--reduced-cell", "--out", Path.Combine(dir, "bad.npz") }.Concat(bad).ToArray());
+            Assert.Equal(2, code);
+            Assert.Contains("--angular-cutoff", stderr);
+            Assert.False(File.Exists(Path.Combine(dir, "bad.npz")));
+        }
+    }
+
+    [Fact]
     public void P1_inputs_are_standardised_unless_the_setting_is_kept()
     {
         using var temp = new TempFolder("cft-std");

@@ -74,7 +74,7 @@ public class CftModelTests
         foreach (var path in new[] { "cubic/POSCAR-225", "hexagonal/POSCAR-194", "tetragonal/POSCAR-141", "monoclinic/POSCAR-015" })
         {
             var crystal = SymmetryFinder.Standardize(SymmetryTestData.Read(path)).Crystal;
-            int radial = PairFeaturizer.Default.RadialCount;
+            int radial = PairFeaturizer.Default.ChannelCount;
             var unique = ModelInput.Create([crystal], [featurizer.Featurize(crystal)], featurizer.FeatureCount,
                 model.Pairs is null ? null : [PairFeaturizer.Default.Compute(crystal)], radial);
             var cell = crystal.ExpandToCell();
@@ -99,7 +99,7 @@ public class CftModelTests
         var pair = new[] { "cubic/POSCAR-221", "monoclinic/POSCAR-015" }.Select(p => SymmetryFinder.Standardize(SymmetryTestData.Read(p)).Crystal).OrderBy(c => c.Sites.Count).ToArray();
         var (small, large) = (pair[0], pair[1]);
         Assert.True(large.Sites.Count > small.Sites.Count, $"{large.Sites.Count} vs {small.Sites.Count} sites");
-        int radial = PairFeaturizer.Default.RadialCount;
+        int radial = PairFeaturizer.Default.ChannelCount;
         float[][]? Pairs(params Crystal[] cs) => model.Pairs is null ? null : cs.Select(PairFeaturizer.Default.Compute).ToArray();
         float alone = model.Run(ModelInput.Create([small], [featurizer.Featurize(small)], featurizer.FeatureCount, Pairs(small), radial)).Prediction[0];
         float padded = model.Run(ModelInput.Create([large, small], [featurizer.Featurize(large), featurizer.Featurize(small)], featurizer.FeatureCount, Pairs(large, small), radial)).Prediction[1];
@@ -236,7 +236,7 @@ public class CftModelTests
         var crystal = new Crystal("SrTiO3", Lattice.FromParameters(3.905, 3.905, 3.905, 90, 90, 90), CrystalSymmetry.FromSetting(CftRuntime.Tables.SpaceGroups.Standard(221)),
             new[] { new Site(38, 0, 0, 0), new Site(22, 0.5, 0.5, 0.5), new Site(8, 0.5, 0.5, 0) });
         var input = ModelInput.Create([crystal], [new Featurizer().Featurize(crystal)], FeatureLayout.Default.FeatureCount,
-            [PairFeaturizer.Default.Compute(crystal)], PairFeaturizer.Default.RadialCount);
+            [PairFeaturizer.Default.Compute(crystal)], PairFeaturizer.Default.ChannelCount);
         float expected = model.Run(input).Prediction[0];
         int runs = 0;
         var workers = Enumerable.Range(0, 4).Select(_ => System.Threading.Tasks.Task.Run(() =>

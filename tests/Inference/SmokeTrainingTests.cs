@@ -106,15 +106,18 @@ public class SmokeTrainingTests
             "--epochs", "2", "--max-steps", "6", "--batch-size", "16", "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64", "--members", "3", "--split-seed", "1" }.Concat(options).ToArray());
 
     /// <summary>
-    /// Pair features of another radial basis than the default (the shipped carbon model's is finer): `cft featurize
-    /// --pair-*` writes it, the model carries it in its metadata, and CftPredictor computes that basis for it, so that its
-    /// predictions through the whole pipeline (the Niggli-reduced cell, no spglib) equal PyTorch's test vectors.
+    /// Pair features of another basis than the default (the shipped carbon model's is finer and has angular channels):
+    /// `cft featurize --pair-* --angular-*` writes it, the model carries it in its metadata, and CftPredictor computes that
+    /// basis for it, so that its predictions through the whole pipeline (the Niggli-reduced cell, no spglib) equal
+    /// PyTorch's test vectors.
     /// </summary>
-    [Fact]
-    public void A_model_of_another_pair_basis_gets_that_basis_from_the_pipeline()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_model_of_another_pair_basis_gets_that_basis_from_the_pipeline(bool angular)
     {
         using var dir = new TempFolder("cft-smoke-basis");
-        var basis = new CftRuntime.Features.PairFeaturizer(5.0, 40, 0.15);
+        var basis = new CftRuntime.Features.PairFeaturizer(5.0, 40, 0.15, angular ? new CftRuntime.Features.AngularPairBasis(3.0, 1.0, 4, 7, 0.2) : null);
         Assert.NotEqual(CftRuntime.Features.PairFeaturizer.Default.Signature, basis.Signature);
         string sample = Path.Combine(TestData.RepositoryRoot, "data", "examples", "carbon_24_sample.csv");
         string npz = Path.Combine(dir.Path, "data.npz");
