@@ -90,7 +90,13 @@ CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the
                ("cv_carbon_wd", "carbon_24-energy_per_atom", "carbon: the shipped recipe + weight decay 0.05"),
                ("cv_ens3_carbon", "carbon_24-energy_per_atom", "carbon: pair-only, Niggli cell, an ensemble of 3 networks per fold (seeds 0–2)"),
                ("cv_ens3_carbon_fine", "carbon_24-energy_per_atom", "carbon: + pair basis of 60 Gaussians of σ 0.1 Å (24 of 0.25 Å above; shipped), an ensemble of 3 networks per fold (seeds 0–2)"),
-               ("cv_ens5_carbon_fine", "carbon_24-energy_per_atom", "carbon: the shipped recipe (60 Gaussians of σ 0.1 Å), an ensemble of 5 networks per fold (seeds 0–4), as shipped")]
+               ("cv_ens5_carbon_fine", "carbon_24-energy_per_atom", "carbon: 60 Gaussians of σ 0.1 Å, an ensemble of 5 networks per fold (seeds 0–4)"),
+               ("cv_ens5_carbon_angular", "carbon_24-energy_per_atom", "carbon: + three-body channels (bond angles within 3.5 Å, `--angular-cutoff 3.5`; shipped), an ensemble of 5 networks per fold (seeds 0–4), as shipped"),
+               ("cv_angular", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: the shipped recipe + three-body channels (`--angular-cutoff 4`)"),
+               ("cv", "mp_elastic-K_Voigt", "mp_elastic `K_Voigt` (log10 trained; MAE in GPa): shipped recipe"),
+               ("cv_angular", "mp_elastic-K_Voigt", "mp_elastic `K_Voigt`: + three-body channels (`--angular-cutoff 4`)"),
+               ("cv", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt` (log10 trained; MAE in GPa): shipped recipe"),
+               ("cv_angular", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt`: + three-body channels (`--angular-cutoff 4`)")]
 CV_VARIANTS_HEADER = "| recipe | CV MAE (mean ± std over the folds; one network per fold unless an ensemble is named) | each fold | folds | unit |"
 
 
