@@ -93,6 +93,7 @@ CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the
                ("cv_ens5_carbon_fine", "carbon_24-energy_per_atom", "carbon: 60 Gaussians of σ 0.1 Å, an ensemble of 5 networks per fold (seeds 0–4)"),
                ("cv_ens5_carbon_angular", "carbon_24-energy_per_atom", "carbon: + three-body channels (bond angles within 3.5 Å, `--angular-cutoff 3.5`; shipped), an ensemble of 5 networks per fold (seeds 0–4), as shipped"),
                ("cv_angular", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: the shipped recipe + three-body channels (`--angular-cutoff 4`)"),
+               ("cv_angular", "oqmd_mp_perovskites-band_gap", "OQMD + MP `band_gap`: the shipped recipe + three-body channels (`--angular-cutoff 4`)"),
                ("cv", "mp_elastic-K_Voigt", "mp_elastic `K_Voigt` (log10 trained; MAE in GPa): shipped recipe"),
                ("cv_angular", "mp_elastic-K_Voigt", "mp_elastic `K_Voigt`: + three-body channels (`--angular-cutoff 4`)"),
                ("cv", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt` (log10 trained; MAE in GPa): shipped recipe"),
