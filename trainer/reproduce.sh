@@ -38,6 +38,8 @@ featurize() { # name inputs... [--plain]
 featurize cmr $S/cmr_perovskites/data.csv
 featurize oqmd_mp_perovskites $S/oqmd_perovskites/data.csv $S/mp_perovskites/data.csv
 featurize mp_elastic $S/mp_elastic/data.csv
+# With three-body channels (bond angles within 4 Å): the shipped OQMD + MP formation energy model since 2026-12-06.
+featurize oqmd_mp_perovskites-angular $S/oqmd_perovskites/data.csv $S/mp_perovskites/data.csv --angular-cutoff 4
 featurize carbon_24 $S/carbon_24/val.csv
 # The shipped carbon model reads the Niggli-reduced primitive cell (pair-only, --cell niggli: the runtime skips spglib).
 featurize carbon_24-niggli $S/carbon_24/val.csv --reduced-cell
@@ -292,7 +294,8 @@ fi
   # Regularised (docs/models.md "Regularisation"): dropout 0.3 on the Fourier projection, weight decay 0.05; fp16 weights;
   # CMR e_form 200 epochs (the cross-validated longer schedule; 5 members took 64 minutes on one core, 2026-12-06).
   train cmr_perovskites-e_form cmr e_form eV/atom "${E[@]}" --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05 --fp16 "${CMR[@]}"
-  train oqmd_mp_perovskites-formation_energy oqmd_mp_perovskites formation_energy eV/atom "${E[@]}" --epochs 80 --patience 80 --feature-dropout 0.3 --weight-decay 0.05 --fp16 "${PER[@]}"
+  # The OQMD + MP formation energy with three-body pair channels (cv-angular: better on every fold).
+  train oqmd_mp_perovskites-formation_energy oqmd_mp_perovskites-angular formation_energy eV/atom "${E[@]}" --epochs 80 --patience 80 --feature-dropout 0.3 --weight-decay 0.05 --fp16 "${PER[@]}"
   train mp_elastic-K_Voigt mp_elastic K_Voigt GPa --log10 "${E[@]}" --epochs 150 --patience 150 "${ELA[@]}"
   train mp_elastic-G_Voigt mp_elastic G_Voigt GPa --log10 "${E[@]}" --epochs 150 --patience 150 "${ELA[@]}"
 ) &
