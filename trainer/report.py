@@ -78,6 +78,7 @@ def cv_table(directory):
 CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the earlier recipe (d 64, no dropout, weight decay 1e-4)"),
                ("cv_fdrop", "cmr_perovskites-e_form", "CMR `e_form`: + dropout 0.3 on the Fourier projection"),
                ("cv", "cmr_perovskites-e_form", "CMR `e_form`: + dropout 0.3 on the Fourier projection + weight decay 0.05 (shipped)"),
+               ("cv_angular", "cmr_perovskites-e_form", "CMR `e_form`: the shipped recipe (100 epochs) + three-body channels (`--angular-cutoff 4`)"),
                ("cv_ens3", "cmr_perovskites-e_form", "CMR `e_form`: the shipped recipe, an ensemble of 3 networks per fold (seeds 0–2)"),
                ("cv_ens3_e200", "cmr_perovskites-e_form", "CMR `e_form`: the shipped recipe at 200 epochs, an ensemble of 3 networks per fold (seeds 0–2)"),
                ("cv_oqmd_unregularised", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: the earlier recipe (no dropout, weight decay 1e-4)"),

@@ -2,7 +2,7 @@
 # Reproduces every trained model and table in README: exports the datasets with `cft featurize`, trains the shipped
 # ensembles into trainer/runs/ (*.onnx, *.metrics.json, *.parity.png, *.testvectors.json, *.log), copies them into
 # models/, then the earlier single-network ablation and zero-shot runs on perov_5/carbon_24, then prints README's tables.
-#   bash trainer/reproduce.sh all        (every step below, one after another: about 12½ hours on 2 cores, see the step itself)
+#   bash trainer/reproduce.sh all        (every step below, one after another: about 13 hours on 2 cores, see the step itself)
 #   bash trainer/reproduce.sh            (shipped ensembles and the earlier perov_5/carbon_24 runs; two runs at a time; finished runs are skipped)
 #   bash trainer/reproduce.sh shipped    (only the shipped ensembles: about 1.9 hours on 2 cores since CMR e_form trains 200 epochs)
 #   bash trainer/reproduce.sh cv [NAME…] (only the 5-fold cross-validation, README "Cross-validation"; all models, or those named)
@@ -11,7 +11,7 @@
 #   bash trainer/reproduce.sh cv-ensemble-carbon (carbon: 3-network ensembles per fold, 5 folds)
 #   bash trainer/reproduce.sh cv-ensemble-carbon-fine (the same with the finer pair basis; -5: 5 networks per fold)
 #   bash trainer/reproduce.sh cv-ensemble-carbon-angular-5 (the finer basis with three-body channels, 5 networks per fold, as shipped)
-#   bash trainer/reproduce.sh cv-angular (three-body channels on mp_elastic and OQMD + MP, one network per fold)
+#   bash trainer/reproduce.sh cv-angular (three-body channels on mp_elastic, OQMD + MP and CMR, one network per fold)
 #   bash trainer/reproduce.sh cv-ensemble-cmr-gap (CMR band gap: 3-network ensembles per fold, 5 folds)
 #   bash trainer/reproduce.sh cv-variants (recipe variants cross-validated beside the shipped ones: unregularised, feature dropout, OQMD unregularised, clipped-L1 gap)
 #   bash trainer/reproduce.sh screen     (the regularisation screen on the shipped split, one network per recipe)
@@ -182,10 +182,11 @@ if [ -n "$dir" ]; then
   exit 0
 fi
 # Three-body pair channels (bond angles within 4 Å, `--angular-cutoff 4`) on the other datasets (docs/models.md): one
-# network per fold with the `cv` step's settings, to compare fold by fold with it: about 45 minutes on 2 cores.
+# network per fold with the `cv` step's settings, to compare fold by fold with it: about 75 minutes on 2 cores.
 if [ "${1:-}" = cv-angular ]; then
   featurize mp_elastic-angular $S/mp_elastic/data.csv --angular-cutoff 4
   featurize oqmd_mp_perovskites-angular $S/oqmd_perovskites/data.csv $S/mp_perovskites/data.csv --angular-cutoff 4
+  featurize cmr-angular $S/cmr_perovskites/data.csv --angular-cutoff 4
   mkdir -p "$runs/cv_angular" trainer/results/cv_angular
   angular() { # name data target unit [options...]
     local name=$1; shift
@@ -198,6 +199,7 @@ if [ "${1:-}" = cv-angular ]; then
   (
     angular oqmd_mp_perovskites-formation_energy oqmd_mp_perovskites-angular formation_energy eV/atom "${E[@]}" --epochs 80 --patience 80 --feature-dropout 0.3 --weight-decay 0.05
     angular oqmd_mp_perovskites-band_gap oqmd_mp_perovskites-angular band_gap eV --head gap "${E[@]}" --epochs 80 --patience 80
+    angular cmr_perovskites-e_form cmr-angular e_form eV/atom "${E[@]}" --epochs 100 --patience 100 --feature-dropout 0.3 --weight-decay 0.05
   ) &
   wait
   cp "$runs"/cv_angular/*.metrics.json trainer/results/cv_angular/
@@ -260,7 +262,7 @@ if [ "${1:-}" = cv-variants ]; then
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
 fi
-# Everything README and docs report, one step after another: about 12½ hours on 2 cores (the sum of the steps' measured
+# Everything README and docs report, one step after another: about 13 hours on 2 cores (the sum of the steps' measured
 # times, from their runs' own timings; not run end to end in one go).
 if [ "${1:-}" = all ]; then
   for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-gap cv-angular cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit; do
