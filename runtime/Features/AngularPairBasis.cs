@@ -104,28 +104,39 @@ public sealed class AngularPairBasis
         Span<double> weight = count <= 256 ? stackalloc double[count] : new double[count];
         for (int m = 0; m < count; m++)
             weight[m] = neighbours[m].Occupancy * 0.5 * (Math.Cos(Math.PI * neighbours[m].Distance / CutoffAngstrom) + 1);
-        Span<double> sums = stackalloc double[angles];
+        // sums[m, a] = Σ_{n≠m} w_n g_a(cos θ_mn): each unordered pair's cosine and Gaussians once, added to both ends (the
+        // terms of every row still arrive in the order of n, so the sums equal the one-row-at-a-time loop's exactly).
+        Span<double> sums = count * angles <= 4096 ? stackalloc double[count * angles] : new double[count * angles];
+        sums.Clear();
+        Span<double> gauss = stackalloc double[angles];
         for (int m = 0; m < count; m++)
         {
-            sums.Clear();
             var p = neighbours[m];
-            for (int n = 0; n < count; n++)
+            for (int n = m + 1; n < count; n++)
             {
-                if (n == m) continue;
                 var q = neighbours[n];
                 double cos = Math.Clamp((p.X * q.X + p.Y * q.Y + p.Z * q.Z) / (p.Distance * q.Distance), -1, 1);
                 for (int a = 0; a < angles; a++)
                 {
                     double t = cos - (-1 + a * angleStep);
-                    sums[a] += weight[n] * Math.Exp(-t * t * inverseAngle);
+                    gauss[a] = Math.Exp(-t * t * inverseAngle);
+                }
+                for (int a = 0; a < angles; a++)
+                {
+                    sums[m * angles + a] += weight[n] * gauss[a];
+                    sums[n * angles + a] += weight[m] * gauss[a];
                 }
             }
+        }
+        for (int m = 0; m < count; m++)
+        {
+            var p = neighbours[m];
             int row = p.Site * stride + offset;
             for (int b = 0; b < radial; b++)
             {
                 double t = p.Distance - (StartAngstrom + b * radialStep);
                 double scale = weight[m] * Math.Exp(-t * t * inverseRadial);
-                for (int a = 0; a < angles; a++) rows[row + b * angles + a] += scale * sums[a];
+                for (int a = 0; a < angles; a++) rows[row + b * angles + a] += scale * sums[m * angles + a];
             }
         }
     }

@@ -90,56 +90,19 @@ public sealed class PairFeaturizer
         int sites = crystal.Sites.Count, radial = RadialCount, channels = ChannelCount;
         var result = new double[sites * sites * channels];
         var lattice = crystal.Lattice;
-        // Translations needed: |n_a| ≤ ceil(R_c / spacing_a) + 1 (positions are wrapped into [0, 1)).
+        // Translations needed: |n_a| ≤ ceil(R / spacing_a) + 1 for the larger cutoff R (positions are wrapped into [0, 1)).
+        double reachCutoff = Math.Max(CutoffAngstrom, Angular?.CutoffAngstrom ?? 0);
         Span<int> reach = stackalloc int[3];
-        for (int a = 0; a < 3; a++) reach[a] = (int)Math.Ceiling(CutoffAngstrom / PlaneSpacing(lattice, a)) + 1;
+        for (int a = 0; a < 3; a++) reach[a] = (int)Math.Ceiling(reachCutoff / PlaneSpacing(lattice, a)) + 1;
         double step = CutoffAngstrom / (radial - 1), inverse2s2 = 1 / (2 * WidthAngstrom * WidthAngstrom), cutoff2 = CutoffAngstrom * CutoffAngstrom;
-        for (int j = 0; j < sites; j++)
-        {
-            var sj = crystal.Sites[j];
-            foreach (var (kx, ky, kz) in crystal.Orbit(sj.X, sj.Y, sj.Z))
-                for (int i = 0; i < sites; i++)
-                {
-                    var si = crystal.Sites[i];
-                    double du = kx - si.X, dv = ky - si.Y, dw = kz - si.Z;
-                    for (int na = -reach[0]; na <= reach[0]; na++)
-                        for (int nb = -reach[1]; nb <= reach[1]; nb++)
-                            for (int nc = -reach[2]; nc <= reach[2]; nc++)
-                            {
-                                var (x, y, z) = lattice.ToCartesian(du + na, dv + nb, dw + nc);
-                                double d2 = x * x + y * y + z * z;
-                                if (d2 >= cutoff2 || d2 < 1e-8) continue;
-                                double d = Math.Sqrt(d2);
-                                double envelope = sj.Occupancy * 0.5 * (Math.Cos(Math.PI * d / CutoffAngstrom) + 1);
-                                int offset = (i * sites + j) * channels;
-                                for (int r = 0; r < radial; r++)
-                                {
-                                    double t = d - r * step;
-                                    result[offset + r] += envelope * Math.Exp(-t * t * inverse2s2);
-                                }
-                            }
-                }
-        }
-        if (Angular is not null) AddAngular(crystal, result);
-        var output = new float[result.Length];
-        for (int n = 0; n < result.Length; n++) output[n] = (float)result[n];
-        return output;
-    }
-
-    /// <summary>The angular channels: per site i, its neighbours within the angular cutoff, then <see cref="AngularPairBasis"/>'s sums.</summary>
-    private void AddAngular(Crystal crystal, double[] result)
-    {
-        var angular = Angular!;
-        int sites = crystal.Sites.Count, channels = ChannelCount;
-        var lattice = crystal.Lattice;
-        Span<int> reach = stackalloc int[3];
-        for (int a = 0; a < 3; a++) reach[a] = (int)Math.Ceiling(angular.CutoffAngstrom / PlaneSpacing(lattice, a)) + 1;
-        double cutoff2 = angular.CutoffAngstrom * angular.CutoffAngstrom;
+        double reach2 = reachCutoff * reachCutoff, angular2 = Angular is null ? 0 : Angular.CutoffAngstrom * Angular.CutoffAngstrom;
         var orbits = new List<(double X, double Y, double Z)>[sites];
         for (int j = 0; j < sites; j++) orbits[j] = crystal.Orbit(crystal.Sites[j].X, crystal.Sites[j].Y, crystal.Sites[j].Z);
         var neighbours = new List<AngularPairBasis.Neighbour>();
+        var close = new List<AngularPairBasis.Neighbour>();
         for (int i = 0; i < sites; i++)
         {
+            // Every atom around site i (j's orbit atoms, then translations, for each j: per pair (i, j) the order of the sums).
             var si = crystal.Sites[i];
             neighbours.Clear();
             for (int j = 0; j < sites; j++)
@@ -152,12 +115,29 @@ public sealed class PairFeaturizer
                             {
                                 var (x, y, z) = lattice.ToCartesian(du + na, dv + nb, dw + nc);
                                 double d2 = x * x + y * y + z * z;
-                                if (d2 >= cutoff2 || d2 < 1e-8) continue;
+                                if (d2 >= reach2 || d2 < 1e-8) continue;
                                 neighbours.Add(new(j, crystal.Sites[j].Occupancy, x, y, z, Math.Sqrt(d2)));
                             }
                 }
-            angular.Accumulate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(neighbours), result.AsSpan(i * sites * channels, sites * channels), channels, RadialCount);
+            close.Clear();
+            foreach (var n in neighbours)
+            {
+                double d2 = n.X * n.X + n.Y * n.Y + n.Z * n.Z;
+                if (d2 < angular2) close.Add(n);
+                if (d2 >= cutoff2) continue;
+                double envelope = n.Occupancy * 0.5 * (Math.Cos(Math.PI * n.Distance / CutoffAngstrom) + 1);
+                int offset = (i * sites + n.Site) * channels;
+                for (int r = 0; r < radial; r++)
+                {
+                    double t = n.Distance - r * step;
+                    result[offset + r] += envelope * Math.Exp(-t * t * inverse2s2);
+                }
+            }
+            Angular?.Accumulate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(close), result.AsSpan(i * sites * channels, sites * channels), channels, radial);
         }
+        var output = new float[result.Length];
+        for (int n = 0; n < result.Length; n++) output[n] = (float)result[n];
+        return output;
     }
 
     /// <summary>Distance between adjacent lattice planes normal to axis <paramref name="a"/>: V / |b × c| for a = 0.</summary>
