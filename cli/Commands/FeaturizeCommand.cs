@@ -51,7 +51,7 @@ public static class FeaturizeCommand
             {
                 var (start, radial, angles, aw) = (r.GetValue(angularStart), r.GetValue(angularCount), r.GetValue(angleCount), r.GetValue(angleWidth));
                 if (!AngularPairBasis.IsValid(ac, start, radial, angles, aw))
-                    throw new CliUsageException(FormattableString.Invariant($"--angular-cutoff {ac}, --angular-start {start}, --angular-functions {radial}, --angles {angles}, --angle-width {aw}: expected 0 ≤ start < cutoff ≤ {AngularPairBasis.MaxCutoffAngstrom} Å, 2 to {AngularPairBasis.MaxRadialCount} functions, 2 to {AngularPairBasis.MaxAngleCount} angles and a positive width"));
+                    throw new CliUsageException(FormattableString.Invariant($"--angular-cutoff {ac}, --angular-start {start}, --angular-functions {radial}, --angles {angles}, --angle-width {aw}: expected 0 ≤ start < cutoff ≤ {AngularPairBasis.MaxCutoffAngstrom} Å, 2 to {AngularPairBasis.MaxRadialCount} functions, 2 to {AngularPairBasis.MaxAngleCount} angles and a width of at least {AngularPairBasis.MinAngleWidth}"));
                 angular = new AngularPairBasis(ac, start, radial, angles, aw);
             }
             var pairs = new PairFeaturizer(cutoff, count, width, angular);

@@ -22,6 +22,8 @@ public sealed class AngularPairBasis
     public const int MaxRadialCount = 32;
     /// <inheritdoc cref="MaxCutoffAngstrom"/>
     public const int MaxAngleCount = 32;
+    /// <summary>The narrowest Gaussian in cos θ a signature may ask for (narrower ones underflow to nothing between centres).</summary>
+    public const double MinAngleWidth = 1e-3;
 
     /// <summary>Defaults of <c>cft featurize</c>'s options (the shipped carbon model's basis, with a cutoff of 3.5 Å).</summary>
     public const double DefaultStartAngstrom = 0.8;
@@ -37,7 +39,7 @@ public sealed class AngularPairBasis
     {
         if (!IsValid(cutoffAngstrom, startAngstrom, radialCount, angleCount, angleWidth))
             throw new ArgumentOutOfRangeException(nameof(cutoffAngstrom), FormattableString.Invariant(
-                $"angular basis cutoff {cutoffAngstrom}, start {startAngstrom}, {radialCount} radial and {angleCount} angle functions, width {angleWidth}: expected 0 ≤ start < cutoff ≤ {MaxCutoffAngstrom} Å, 2 to {MaxRadialCount} radial and 2 to {MaxAngleCount} angle functions, a positive width"));
+                $"angular basis cutoff {cutoffAngstrom}, start {startAngstrom}, {radialCount} radial and {angleCount} angle functions, width {angleWidth}: expected 0 ≤ start < cutoff ≤ {MaxCutoffAngstrom} Å, 2 to {MaxRadialCount} radial and 2 to {MaxAngleCount} angle functions, a width of at least {MinAngleWidth}"));
         (CutoffAngstrom, StartAngstrom, RadialCount, AngleCount, AngleWidth) = (cutoffAngstrom, startAngstrom, radialCount, angleCount, angleWidth);
     }
 
@@ -61,7 +63,7 @@ public sealed class AngularPairBasis
     public static bool IsValid(double cutoffAngstrom, double startAngstrom, int radialCount, int angleCount, double angleWidth) =>
         cutoffAngstrom > 0 && cutoffAngstrom <= MaxCutoffAngstrom && startAngstrom >= 0 && startAngstrom < cutoffAngstrom &&
         radialCount >= 2 && radialCount <= MaxRadialCount && angleCount >= 2 && angleCount <= MaxAngleCount &&
-        angleWidth > 0 && !double.IsInfinity(angleWidth);
+        angleWidth >= MinAngleWidth && !double.IsInfinity(angleWidth);
 
     /// <summary>The basis a <see cref="Signature"/> names, or false when <paramref name="signature"/> is not one this runtime writes.</summary>
     public static bool TryParse(string signature, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AngularPairBasis? basis)

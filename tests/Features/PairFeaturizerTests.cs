@@ -178,6 +178,7 @@ public class PairFeaturizerTests
     [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25+angular/cutoff=3.5/start=0.8/B=1/A=9/width=0.15")]
     [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25+angular/cutoff=3.5/start=0.8/B=6/A=33/width=0.15")]
     [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25+angular/cutoff=3.5/start=0.8/B=6/A=9/width=0")]
+    [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25+angular/cutoff=3.5/start=0.8/B=6/A=9/width=1E-300")]
     [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25+angular/cutoff=3.50/start=0.8/B=6/A=9/width=0.15")]
     [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25+angular/cutoff=3.5/start=0.8/B=6/A=9/width=0.15+angular/cutoff=3.5/start=0.8/B=6/A=9/width=0.15")]
     [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25+radial/cutoff=3.5/start=0.8/B=6/A=9/width=0.15")]
