@@ -45,7 +45,7 @@ public static class FeaturizeCommand
                 throw new CliUsageException("--reduced-cell cannot be combined with --keep-setting, --plain or --tensor-basis (the reduced cell is P1, found without symmetry)");
             var (cutoff, count, width) = (r.GetValue(pairCutoff), r.GetValue(pairCount), r.GetValue(pairWidth));
             if (!PairFeaturizer.IsValid(cutoff, count, width))
-                throw new CliUsageException(FormattableString.Invariant($"--pair-cutoff {cutoff}, --pair-functions {count}, --pair-width {width}: expected 0 < cutoff ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 to {PairFeaturizer.MaxRadialCount} functions and a positive width"));
+                throw new CliUsageException(FormattableString.Invariant($"--pair-cutoff {cutoff}, --pair-functions {count}, --pair-width {width}: expected 0 < cutoff ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 to {PairFeaturizer.MaxRadialCount} functions and a width of at least {PairFeaturizer.MinWidthAngstrom} Å"));
             AngularPairBasis? angular = null;
             if (r.GetValue(angularCutoff) is var ac && ac != 0)
             {

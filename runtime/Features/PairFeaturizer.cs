@@ -20,7 +20,7 @@ public sealed class PairFeaturizer
     {
         if (!IsValid(cutoffAngstrom, radialCount, widthAngstrom))
             throw new ArgumentOutOfRangeException(nameof(cutoffAngstrom), FormattableString.Invariant(
-                $"pair basis cutoff {cutoffAngstrom}, {radialCount} functions, width {widthAngstrom}: expected 0 < cutoff ≤ {MaxCutoffAngstrom} Å, 2 to {MaxRadialCount} functions, a positive width"));
+                $"pair basis cutoff {cutoffAngstrom}, {radialCount} functions, width {widthAngstrom}: expected 0 < cutoff ≤ {MaxCutoffAngstrom} Å, 2 to {MaxRadialCount} functions, a width of at least {MinWidthAngstrom} Å"));
         (CutoffAngstrom, RadialCount, WidthAngstrom, Angular) = (cutoffAngstrom, radialCount, widthAngstrom, angular);
     }
 
@@ -47,16 +47,18 @@ public sealed class PairFeaturizer
     public const double MaxCutoffAngstrom = 12;
     /// <inheritdoc cref="MaxCutoffAngstrom"/>
     public const int MaxRadialCount = 256;
+    /// <summary>The narrowest Gaussian a signature may ask for, in Å (a narrower one would make 0 · ∞ = NaN at a centre).</summary>
+    public const double MinWidthAngstrom = 1e-4;
 
     /// <summary>Whether this runtime computes a basis with these parameters: 0 &lt; cutoff ≤ <see cref="MaxCutoffAngstrom"/>,
-    /// 2 to <see cref="MaxRadialCount"/> functions, a finite positive width (the rule for model metadata and command options).</summary>
+    /// 2 to <see cref="MaxRadialCount"/> functions, a finite width of at least <see cref="MinWidthAngstrom"/> (the rule for model metadata and command options).</summary>
     public static bool IsValid(double cutoffAngstrom, int radialCount, double widthAngstrom) =>
-        cutoffAngstrom > 0 && cutoffAngstrom <= MaxCutoffAngstrom && radialCount >= 2 && radialCount <= MaxRadialCount && widthAngstrom > 0 && !double.IsInfinity(widthAngstrom);
+        cutoffAngstrom > 0 && cutoffAngstrom <= MaxCutoffAngstrom && radialCount >= 2 && radialCount <= MaxRadialCount && widthAngstrom >= MinWidthAngstrom && !double.IsInfinity(widthAngstrom);
 
     /// <summary>
     /// The featurizer a <see cref="Signature"/> names (<c>rbf-orbit/cutoff=C/R=N/width=W</c>, lengths in Å), or false when
     /// <paramref name="signature"/> is not one: another form, a cutoff outside (0, <see cref="MaxCutoffAngstrom"/>], fewer than
-    /// 2 or more than <see cref="MaxRadialCount"/> functions, a width that is not positive, or numbers that do not write back
+    /// 2 or more than <see cref="MaxRadialCount"/> functions, a width below <see cref="MinWidthAngstrom"/>, or numbers that do not write back
     /// to the same text.
     /// </summary>
     public static bool TryParse(string signature, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PairFeaturizer? featurizer)

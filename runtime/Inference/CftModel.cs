@@ -263,7 +263,7 @@ public sealed class CftModel : IDisposable
         if (!metadata.TryGetValue("cft.pair", out var signature) || signature.Length == 0) return (layout, null, elements);
         if (!PairFeaturizer.TryParse(signature, out var pairs))
             throw new CftModelException($"{path}: metadata 'cft.pair' is '{signature}', expected pair features this runtime computes: " +
-                FormattableString.Invariant($"rbf-orbit/cutoff=C/R=N/width=W (0 < C ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 ≤ N ≤ {PairFeaturizer.MaxRadialCount}, W > 0), optionally followed by +angular/cutoff=C/start=S/B=N/A=M/width=W (0 ≤ S < C ≤ {AngularPairBasis.MaxCutoffAngstrom} Å, 2 ≤ N ≤ {AngularPairBasis.MaxRadialCount}, 2 ≤ M ≤ {AngularPairBasis.MaxAngleCount}, W ≥ {AngularPairBasis.MinAngleWidth})"));
+                FormattableString.Invariant($"rbf-orbit/cutoff=C/R=N/width=W (0 < C ≤ {PairFeaturizer.MaxCutoffAngstrom} Å, 2 ≤ N ≤ {PairFeaturizer.MaxRadialCount}, W ≥ {PairFeaturizer.MinWidthAngstrom}), optionally followed by +angular/cutoff=C/start=S/B=N/A=M/width=W (0 ≤ S < C ≤ {AngularPairBasis.MaxCutoffAngstrom} Å, 2 ≤ N ≤ {AngularPairBasis.MaxRadialCount}, 2 ≤ M ≤ {AngularPairBasis.MaxAngleCount}, W ≥ {AngularPairBasis.MinAngleWidth})"));
         return (layout, pairs, elements);
     }
 

@@ -142,7 +142,7 @@ public class PairFeaturizerTests
     [Theory]
     [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25")]
     [InlineData("rbf-orbit/cutoff=6/R=60/width=0.1")]
-    [InlineData("rbf-orbit/cutoff=4.5/R=2/width=1E-05")]
+    [InlineData("rbf-orbit/cutoff=4.5/R=2/width=0.0001")]
     [InlineData("rbf-orbit/cutoff=6/R=60/width=0.1+angular/cutoff=3.5/start=0.8/B=6/A=9/width=0.15")]
     [InlineData("rbf-orbit/cutoff=6/R=24/width=0.25+angular/cutoff=8/start=0/B=2/A=32/width=1")]
     public void A_signature_reads_back_as_the_featurizer_it_names(string signature)
@@ -168,6 +168,7 @@ public class PairFeaturizerTests
     [InlineData("rbf-orbit/cutoff=6/R=257/width=0.25")]
     [InlineData("rbf-orbit/cutoff=6/R=-3/width=0.25")]
     [InlineData("rbf-orbit/cutoff=6/R=24/width=0")]
+    [InlineData("rbf-orbit/cutoff=6/R=24/width=1E-05")]
     [InlineData("rbf-orbit/cutoff=6/R=24/width=Infinity")]
     [InlineData("rbf-orbit/cutoff=6.0/R=24/width=0.25")] // writes back as cutoff=6: not the text this runtime writes
     [InlineData("rbf-orbit/cutoff=6/R=24/width=0,25")]
