@@ -124,10 +124,9 @@ def threshold_mae(model, data, indices, y_all, zero, fixed=None):
     """(threshold, MAE): the non-metal logit threshold with the lowest MAE on the given structures, and that MAE; or, with
     `fixed`, that threshold and its MAE."""
     raw = raw_outputs(model, data, indices, zero).numpy()
-    if fixed is not None:
-        gap = np.maximum(raw[:, 0] * float(model.target_std) + float(model.target_mean), 0)
-        return float(fixed), float(np.abs(np.where(raw[:, 1] > fixed, gap, 0) - y_all[indices]).mean())
     gap = np.maximum(raw[:, 0] * float(model.target_std) + float(model.target_mean), 0)
+    if fixed is not None:
+        return float(fixed), float(np.abs(np.where(raw[:, 1] > fixed, gap, 0) - y_all[indices]).mean())
     threshold, mae = best_threshold(raw[:, 1], gap, y_all[indices])
     return (float(threshold) if np.isfinite(threshold) else float(raw[:, 1].max() + 1.0)), mae
 

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 
 namespace CftRuntime.Features;
 
@@ -71,25 +70,14 @@ public sealed class AngularPairBasis
         basis = null;
         var parts = signature.Split('/');
         if (parts.Length != 6 || parts[0] != "angular") return false;
-        if (!TryValue(parts[1], "cutoff=", out double cutoff) || !TryValue(parts[2], "start=", out double start) ||
-            !TryCount(parts[3], "B=", out int radial) || !TryCount(parts[4], "A=", out int angles) || !TryValue(parts[5], "width=", out double width)) return false;
+        if (!SignatureFields.TryValue(parts[1], "cutoff=", out double cutoff) || !SignatureFields.TryValue(parts[2], "start=", out double start) ||
+            !SignatureFields.TryCount(parts[3], "B=", out int radial) || !SignatureFields.TryCount(parts[4], "A=", out int angles) ||
+            !SignatureFields.TryValue(parts[5], "width=", out double width)) return false;
         if (!IsValid(cutoff, start, radial, angles, width)) return false;
         var parsed = new AngularPairBasis(cutoff, start, radial, angles, width);
         if (parsed.Signature != signature) return false;
         basis = parsed;
         return true;
-    }
-
-    private static bool TryValue(string part, string key, out double value)
-    {
-        value = 0;
-        return part.StartsWith(key, StringComparison.Ordinal) && double.TryParse(part[key.Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out value);
-    }
-
-    private static bool TryCount(string part, string key, out int value)
-    {
-        value = 0;
-        return part.StartsWith(key, StringComparison.Ordinal) && int.TryParse(part[key.Length..], NumberStyles.None, CultureInfo.InvariantCulture, out value);
     }
 
     /// <summary>

@@ -66,21 +66,13 @@ public sealed class PairFeaturizer
         featurizer = null;
         AngularPairBasis? angular = null;
         int plus = signature.IndexOf('+');
-        if (plus >= 0)
-        {
-            if (!AngularPairBasis.TryParse(signature[(plus + 1)..], out angular)) return false;
-            signature = signature[..plus];
-        }
-        var parts = signature.Split('/');
-        if (parts.Length != 4 || parts[0] != "rbf-orbit" || !parts[1].StartsWith("cutoff=", StringComparison.Ordinal) ||
-            !parts[2].StartsWith("R=", StringComparison.Ordinal) || !parts[3].StartsWith("width=", StringComparison.Ordinal)) return false;
-        var invariant = System.Globalization.CultureInfo.InvariantCulture;
-        if (!double.TryParse(parts[1]["cutoff=".Length..], System.Globalization.NumberStyles.Float, invariant, out double cutoff) ||
-            !int.TryParse(parts[2]["R=".Length..], System.Globalization.NumberStyles.None, invariant, out int count) ||
-            !double.TryParse(parts[3]["width=".Length..], System.Globalization.NumberStyles.Float, invariant, out double width)) return false;
-        if (!IsValid(cutoff, count, width)) return false;
+        if (plus >= 0 && !AngularPairBasis.TryParse(signature[(plus + 1)..], out angular)) return false;
+        var parts = (plus >= 0 ? signature[..plus] : signature).Split('/');
+        if (parts.Length != 4 || parts[0] != "rbf-orbit" ||
+            !SignatureFields.TryValue(parts[1], "cutoff=", out double cutoff) || !SignatureFields.TryCount(parts[2], "R=", out int count) ||
+            !SignatureFields.TryValue(parts[3], "width=", out double width) || !IsValid(cutoff, count, width)) return false;
         var parsed = cutoff == Default.CutoffAngstrom && count == Default.RadialCount && width == Default.WidthAngstrom && angular is null ? Default : new PairFeaturizer(cutoff, count, width, angular);
-        if (parsed.Signature != signature + (angular is null ? "" : "+" + angular.Signature)) return false;
+        if (parsed.Signature != signature) return false;
         featurizer = parsed;
         return true;
     }
