@@ -11,6 +11,7 @@ made by bench/run_benchmarks.sh):
   predict-inputs.json            structures per input file of those runs
   python.json                    bench/python_throughput.py
   stages.json                    BenchmarkDotNet's JSON export of StageBenchmarks (the share of each prediction stage)
+  pairs.json                     BenchmarkDotNet's JSON export of PairFeaturizerBenchmarks (the pair kernel against its predecessor)
   c-threads.json                 bench/c_threads.c (cft_predict from 1, 2 and 8 C threads on one model)
 """
 import json
@@ -229,6 +230,22 @@ def stages_before_after_table():
     return lines
 
 
+def pairs_table():
+    bdn = load("pairs.json")
+    cases = {}
+    for b in bdn["Benchmarks"]:
+        cases.setdefault(parameters(b)["Set"], {})[b["Method"]] = b["Statistics"]["Mean"]
+    labels = {"cmr_perovskites": "CMR perovskites (spglib cell), 24 radial + 6 × 9 angular channels within 4 Å",
+              "carbon_24": "carbon_24 (Niggli cell), 60 radial + 6 × 9 angular channels within 3.5 Å (the shipped carbon basis)"}
+    lines = [f"Measured with {host_line(bdn)}.", "",
+             "| structures (256, one thread) and basis | one `Math.Exp` per Gaussian: per structure | `PairFeaturizer.Compute`: per structure | ratio |",
+             "|---|---:|---:|---:|"]
+    for key, label in labels.items():
+        old, new = cases[key]["Scalar"], cases[key]["Ladder"]
+        lines.append(f"| {label} | {old / 1e6:.3f} ms | {new / 1e6:.3f} ms | {new / old:.2f} |")
+    return lines
+
+
 def normalizer_table():
     bdn = load("normalizer.json")
     mean = {b["Method"]: b["Statistics"]["Mean"] for b in bdn["Benchmarks"]}
@@ -243,7 +260,7 @@ def normalizer_table():
     return lines
 
 
-REGIONS = {"stages_before_after": stages_before_after_table, "normalizer": normalizer_table, "stages": stages_table, "cthreads": cthreads_table, "predictor": predictor_table, "coldstart": coldstart_table, "featurizer": featurizer_table, "cif": cif_table, "predict": predict_table, "python": python_table}
+REGIONS = {"pairs": pairs_table, "stages_before_after": stages_before_after_table, "normalizer": normalizer_table, "stages": stages_table, "cthreads": cthreads_table, "predictor": predictor_table, "coldstart": coldstart_table, "featurizer": featurizer_table, "cif": cif_table, "predict": predict_table, "python": python_table}
 PATTERN = re.compile(r"(<!-- begin generated: (\w+)[^\n]*-->\n)(.*?)(<!-- end generated -->)", re.S)
 
 

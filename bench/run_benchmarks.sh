@@ -1,6 +1,6 @@
 #!/bin/bash
 # Remakes bench/results/ (the sources of docs/benchmarks.md's tables), then renders the tables:
-#   bash bench/run_benchmarks.sh [PART…]   PART: micro (featurizer, CIF parsing), predictor, stages (share of each stage), normalizer (the cached
+#   bash bench/run_benchmarks.sh [PART…]   PART: micro (featurizer, CIF parsing), predictor, stages (share of each stage), pairs (the pair kernel), normalizer (the cached
 #                                          exact searches' one-off cost), whole (cft predict --jobs 1/2),
 #                                          python, aot (binary sizes, cold start), cthreads (C threads on one model);
 #                                          default: all of them
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 results=bench/results
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(micro predictor stages normalizer whole python aot cthreads)
+parts=("$@"); [ ${#parts[@]} -eq 0 ] && parts=(micro predictor stages pairs normalizer whole python aot cthreads)
 bdn() { # filter name
   dotnet build bench -c Release -v q -nologo >/dev/null
   dotnet run -c Release --no-build --project bench -- --filter "*$1*" --job short --exporters json --artifacts "$work/bdn-$2"
@@ -22,6 +22,7 @@ for part in "${parts[@]}"; do
     micro) bdn FeaturizerBenchmarks featurizer; bdn CifParsingBenchmarks cif ;;
     predictor) bdn PredictorBenchmarks predictor ;;
     stages) bdn StageBenchmarks stages ;;
+    pairs) bdn PairFeaturizerBenchmarks pairs ;;
     normalizer) bdn NormalizerBenchmarks normalizer ;;
     whole)
       dotnet build cli -c Release -v q -nologo >/dev/null

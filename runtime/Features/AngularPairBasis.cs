@@ -1,4 +1,5 @@
 using System;
+using System.Numerics.Tensors;
 
 namespace CftRuntime.Features;
 
@@ -95,38 +96,42 @@ public sealed class AngularPairBasis
         for (int m = 0; m < count; m++)
             weight[m] = neighbours[m].Occupancy * 0.5 * (Math.Cos(Math.PI * neighbours[m].Distance / CutoffAngstrom) + 1);
         // sums[m, a] = Σ_{n≠m} w_n g_a(cos θ_mn): each unordered pair's cosine and Gaussians once, added to both ends (the
-        // terms of every row still arrive in the order of n, so the sums equal the one-row-at-a-time loop's exactly).
+        // terms of every row still arrive in the order of n, as in a one-row-at-a-time loop).
         Span<double> sums = count * angles <= 4096 ? stackalloc double[count * angles] : new double[count * angles];
         sums.Clear();
-        Span<double> gauss = stackalloc double[angles];
+        Span<double> gauss = stackalloc double[Math.Max(angles, radial)];
+        var angleGauss = gauss[..angles];
+        var angleLadder = new GaussianLadder(-1, angleStep, angles, inverseAngle);
+        var radialLadder = new GaussianLadder(StartAngstrom, radialStep, radial, inverseRadial);
         for (int m = 0; m < count; m++)
         {
             var p = neighbours[m];
+            var own = sums.Slice(m * angles, angles);
             for (int n = m + 1; n < count; n++)
             {
                 var q = neighbours[n];
                 double cos = Math.Clamp((p.X * q.X + p.Y * q.Y + p.Z * q.Z) / (p.Distance * q.Distance), -1, 1);
+                angleLadder.Fill(cos, angleGauss);
+                var other = sums.Slice(n * angles, angles);
+                double wn = weight[n], wm = weight[m];
                 for (int a = 0; a < angles; a++)
                 {
-                    double t = cos - (-1 + a * angleStep);
-                    gauss[a] = Math.Exp(-t * t * inverseAngle);
-                }
-                for (int a = 0; a < angles; a++)
-                {
-                    sums[m * angles + a] += weight[n] * gauss[a];
-                    sums[n * angles + a] += weight[m] * gauss[a];
+                    own[a] += wn * angleGauss[a];
+                    other[a] += wm * angleGauss[a];
                 }
             }
         }
+        var radialGauss = gauss[..radial];
         for (int m = 0; m < count; m++)
         {
             var p = neighbours[m];
             int row = p.Site * stride + offset;
+            var sum = sums.Slice(m * angles, angles);
+            radialLadder.Fill(p.Distance, radialGauss);
             for (int b = 0; b < radial; b++)
             {
-                double t = p.Distance - (StartAngstrom + b * radialStep);
-                double scale = weight[m] * Math.Exp(-t * t * inverseRadial);
-                for (int a = 0; a < angles; a++) rows[row + b * angles + a] += scale * sums[m * angles + a];
+                var target = rows.Slice(row + b * angles, angles);
+                TensorPrimitives.MultiplyAdd(sum, weight[m] * radialGauss[b], target, target);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics.Tensors;
 using CftRuntime.Crystals;
 
 namespace CftRuntime.Features;
@@ -84,16 +85,22 @@ public sealed class PairFeaturizer
         int sites = crystal.Sites.Count, radial = RadialCount, channels = ChannelCount;
         var result = new double[sites * sites * channels];
         var lattice = crystal.Lattice;
-        // Translations needed: |n_a| ≤ ceil(R / spacing_a) + 1 for the larger cutoff R (positions are wrapped into [0, 1)).
+        // Translations searched, per axis a: every n with |u_a + n| ≤ R / spacing_a for the larger cutoff R (u the fractional
+        // difference): the slab of lattice planes that holds the sphere.
         double reachCutoff = Math.Max(CutoffAngstrom, Angular?.CutoffAngstrom ?? 0);
-        Span<int> reach = stackalloc int[3];
-        for (int a = 0; a < 3; a++) reach[a] = (int)Math.Ceiling(reachCutoff / PlaneSpacing(lattice, a)) + 1;
+        Span<double> bound = stackalloc double[3];
+        for (int a = 0; a < 3; a++) bound[a] = reachCutoff / PlaneSpacing(lattice, a);
+        var (ax, ay, az) = lattice.ToCartesian(1, 0, 0);
+        var (bx, by, bz) = lattice.ToCartesian(0, 1, 0);
+        var (cx, cy, cz) = lattice.ToCartesian(0, 0, 1);
         double step = CutoffAngstrom / (radial - 1), inverse2s2 = 1 / (2 * WidthAngstrom * WidthAngstrom), cutoff2 = CutoffAngstrom * CutoffAngstrom;
         double reach2 = reachCutoff * reachCutoff, angular2 = Angular is null ? 0 : Angular.CutoffAngstrom * Angular.CutoffAngstrom;
         var orbits = new List<(double X, double Y, double Z)>[sites];
         for (int j = 0; j < sites; j++) orbits[j] = crystal.Orbit(crystal.Sites[j].X, crystal.Sites[j].Y, crystal.Sites[j].Z);
         var neighbours = new List<AngularPairBasis.Neighbour>();
         var close = new List<AngularPairBasis.Neighbour>();
+        Span<double> gauss = radial <= 256 ? stackalloc double[radial] : new double[radial];
+        var ladder = new GaussianLadder(0, step, radial, inverse2s2);
         for (int i = 0; i < sites; i++)
         {
             // Every atom around site i (j's orbit atoms, then translations, for each j: per pair (i, j) the order of the sums).
@@ -103,15 +110,19 @@ public sealed class PairFeaturizer
                 foreach (var (kx, ky, kz) in orbits[j])
                 {
                     double du = kx - si.X, dv = ky - si.Y, dw = kz - si.Z;
-                    for (int na = -reach[0]; na <= reach[0]; na++)
-                        for (int nb = -reach[1]; nb <= reach[1]; nb++)
-                            for (int nc = -reach[2]; nc <= reach[2]; nc++)
+                    var (ux, uy, uz) = lattice.ToCartesian(du, dv, dw);
+                    for (int na = (int)Math.Ceiling(-bound[0] - du), naEnd = (int)Math.Floor(bound[0] - du); na <= naEnd; na++)
+                        for (int nb = (int)Math.Ceiling(-bound[1] - dv), nbEnd = (int)Math.Floor(bound[1] - dv); nb <= nbEnd; nb++)
+                        {
+                            double px = ux + na * ax + nb * bx, py = uy + na * ay + nb * by, pz = uz + na * az + nb * bz;
+                            for (int nc = (int)Math.Ceiling(-bound[2] - dw), ncEnd = (int)Math.Floor(bound[2] - dw); nc <= ncEnd; nc++)
                             {
-                                var (x, y, z) = lattice.ToCartesian(du + na, dv + nb, dw + nc);
+                                double x = px + nc * cx, y = py + nc * cy, z = pz + nc * cz;
                                 double d2 = x * x + y * y + z * z;
                                 if (d2 >= reach2 || d2 < 1e-8) continue;
                                 neighbours.Add(new(j, crystal.Sites[j].Occupancy, x, y, z, Math.Sqrt(d2)));
                             }
+                        }
                 }
             close.Clear();
             foreach (var n in neighbours)
@@ -120,12 +131,9 @@ public sealed class PairFeaturizer
                 if (d2 < angular2) close.Add(n);
                 if (d2 >= cutoff2) continue;
                 double envelope = n.Occupancy * 0.5 * (Math.Cos(Math.PI * n.Distance / CutoffAngstrom) + 1);
-                int offset = (i * sites + n.Site) * channels;
-                for (int r = 0; r < radial; r++)
-                {
-                    double t = n.Distance - r * step;
-                    result[offset + r] += envelope * Math.Exp(-t * t * inverse2s2);
-                }
+                ladder.Fill(n.Distance, gauss);
+                var target = result.AsSpan((i * sites + n.Site) * channels, radial);
+                TensorPrimitives.MultiplyAdd(gauss, envelope, target, target);
             }
             Angular?.Accumulate(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(close), result.AsSpan(i * sites * channels, sites * channels), channels, radial);
         }
