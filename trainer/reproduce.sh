@@ -8,6 +8,7 @@
 #   bash trainer/reproduce.sh cv [NAME…] (only the 5-fold cross-validation, README "Cross-validation"; all models, or those named)
 #   bash trainer/reproduce.sh cv-ensemble-cmr (CMR e_form: 3-network ensembles per fold, 5 folds)
 #   bash trainer/reproduce.sh cv-ensemble-cmr-200 (the same, 200 epochs per network)
+#   bash trainer/reproduce.sh cv-ensemble-cmr-angular-200 (the same with three-body pair channels: the shipped recipe)
 #   bash trainer/reproduce.sh cv-ensemble-carbon (carbon: 3-network ensembles per fold, 5 folds)
 #   bash trainer/reproduce.sh cv-ensemble-carbon-fine (the same with the finer pair basis; -5: 5 networks per fold)
 #   bash trainer/reproduce.sh cv-ensemble-carbon-angular-5 (the finer basis with three-body channels, 5 networks per fold, as shipped)
@@ -38,6 +39,8 @@ featurize() { # name inputs... [--plain]
 featurize cmr $S/cmr_perovskites/data.csv
 featurize oqmd_mp_perovskites $S/oqmd_perovskites/data.csv $S/mp_perovskites/data.csv
 featurize mp_elastic $S/mp_elastic/data.csv
+# With three-body channels (bond angles within 4 Å): the shipped CMR heat of formation model since 2026-12-06.
+featurize cmr-angular $S/cmr_perovskites/data.csv --angular-cutoff 4
 # With three-body channels (bond angles within 4 Å): the shipped OQMD + MP formation energy model since 2026-12-06.
 featurize oqmd_mp_perovskites-angular $S/oqmd_perovskites/data.csv $S/mp_perovskites/data.csv --angular-cutoff 4
 featurize carbon_24 $S/carbon_24/val.csv
@@ -160,7 +163,8 @@ fi
 # MAE per fold. cv-ensemble-cmr: CMR e_form at 100 epochs (about 55 minutes on 2 cores); cv-ensemble-cmr-200: at 200 (the
 # screen's longer schedule: one network, seed 0, test 0.0389 -> 0.0359 eV/atom; about 2 hours, 14,000 s of training,
 # 2026-12-06); cv-ensemble-carbon: the carbon model (pair-only, Niggli cell), cv-ensemble-carbon-fine: with 60 Gaussians of
-# σ 0.1 Å (each about 25 minutes on one core; -5 with 5 networks per fold, as shipped, about 40); cv-ensemble-cmr-gap: the CMR band gap (about 20 minutes per fold on one core).
+# σ 0.1 Å (each about 25 minutes on one core; -5 with 5 networks per fold, as shipped, about 40); cv-ensemble-cmr-angular-200:
+# CMR e_form at 200 epochs with three-body pair channels (about 35 minutes per fold on one core); cv-ensemble-cmr-gap: the CMR band gap (about 20 minutes per fold on one core).
 case "${1:-}" in
   cv-ensemble-cmr) dir=cv_ens3 name=cmr_perovskites-e_form run=(cmr e_form eV/atom --epochs 100 --patience 100 --feature-dropout 0.3 --weight-decay 0.05) ;;
   cv-ensemble-cmr-200) dir=cv_ens3_e200 name=cmr_perovskites-e_form run=(cmr e_form eV/atom --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05) ;;
@@ -168,6 +172,7 @@ case "${1:-}" in
   cv-ensemble-carbon-fine) dir=cv_ens3_carbon_fine name=carbon_24-energy_per_atom run=(carbon_24-niggli-fine energy_per_atom eV/atom --positional none --cell niggli --epochs 120 --patience 120) ;;
   cv-ensemble-carbon-fine-5) dir=cv_ens5_carbon_fine name=carbon_24-energy_per_atom members=5 run=(carbon_24-niggli-fine energy_per_atom eV/atom --positional none --cell niggli --epochs 120 --patience 120) ;;
   cv-ensemble-carbon-angular-5) dir=cv_ens5_carbon_angular name=carbon_24-energy_per_atom members=5 run=(carbon_24-niggli-angular energy_per_atom eV/atom --positional none --cell niggli --epochs 120 --patience 120) ;;
+  cv-ensemble-cmr-angular-200) dir=cv_ens3_angular_e200 name=cmr_perovskites-e_form run=(cmr-angular e_form eV/atom --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05) ;;
   cv-ensemble-cmr-gap) dir=cv_ens3_gap name=cmr_perovskites-gap_gllbsc run=(cmr gap_gllbsc eV --head gap --epochs 100 --patience 100) ;;
   *) dir= ;;
 esac
@@ -265,7 +270,7 @@ fi
 # Everything README and docs report, one step after another: about 13 hours on 2 cores (the sum of the steps' measured
 # times, from their runs' own timings; not run end to end in one go).
 if [ "${1:-}" = all ]; then
-  for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-gap cv-angular cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit; do
+  for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-gap cv-angular cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit; do
     echo "== reproduce.sh $step ($(date -u +%H:%M:%S))"
     if [ $step = shipped-and-earlier ]; then bash "$0"; else bash "$0" $step; fi
   done
@@ -294,8 +299,9 @@ if [ "${1:-}" = cv ]; then
 fi
 (
   # Regularised (docs/models.md "Regularisation"): dropout 0.3 on the Fourier projection, weight decay 0.05; fp16 weights;
-  # CMR e_form 200 epochs (the cross-validated longer schedule; 5 members took 64 minutes on one core, 2026-12-06).
-  train cmr_perovskites-e_form cmr e_form eV/atom "${E[@]}" --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05 --fp16 "${CMR[@]}"
+  # CMR e_form 200 epochs (the cross-validated longer schedule) with three-body pair channels (cv-ensemble-cmr-angular-200
+  # against cv-ensemble-cmr-200; 5 members took about 55 minutes on one core, 2026-12-06).
+  train cmr_perovskites-e_form cmr-angular e_form eV/atom "${E[@]}" --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05 --fp16 "${CMR[@]}"
   # The OQMD + MP formation energy with three-body pair channels (cv-angular: better on every fold).
   train oqmd_mp_perovskites-formation_energy oqmd_mp_perovskites-angular formation_energy eV/atom "${E[@]}" --epochs 80 --patience 80 --feature-dropout 0.3 --weight-decay 0.05 --fp16 "${PER[@]}"
   train mp_elastic-K_Voigt mp_elastic K_Voigt GPa --log10 "${E[@]}" --epochs 150 --patience 150 "${ELA[@]}"

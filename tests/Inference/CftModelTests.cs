@@ -74,9 +74,11 @@ public class CftModelTests
         foreach (var path in new[] { "cubic/POSCAR-225", "hexagonal/POSCAR-194", "tetragonal/POSCAR-141", "monoclinic/POSCAR-015" })
         {
             var crystal = SymmetryFinder.Standardize(SymmetryTestData.Read(path)).Crystal;
-            int radial = PairFeaturizer.Default.ChannelCount;
+            // The model's own pair basis (the default model's carries three-body channels: those must match too).
+            var pairs = model.Pairs ?? PairFeaturizer.Default;
+            int radial = pairs.ChannelCount;
             var unique = ModelInput.Create([crystal], [featurizer.Featurize(crystal)], featurizer.FeatureCount,
-                model.Pairs is null ? null : [PairFeaturizer.Default.Compute(crystal)], radial);
+                model.Pairs is null ? null : [pairs.Compute(crystal)], radial);
             var cell = crystal.ExpandToCell();
             Assert.Equal(crystal.Sites.Sum(s => s.Multiplicity), cell.Count);
             var positions = cell.SelectMany(s => new[] { s.X, s.Y, s.Z }).ToArray();
@@ -85,7 +87,7 @@ public class CftModelTests
             // Pair features of the full cell: every atom its own site (P1).
             var p1 = new Crystal(crystal.Id, crystal.Lattice, CrystalSymmetry.P1, cell);
             var full = new ModelInput(1, cell.Count, featurizer.FeatureCount, cellFeatures, cell.Select(s => (long)s.AtomicNumber).ToArray(),
-                cell.Select(s => (float)s.Occupancy).ToArray(), unique.Lattice, model.Pairs is null ? null : PairFeaturizer.Default.Compute(p1), radial);
+                cell.Select(s => (float)s.Occupancy).ToArray(), unique.Lattice, model.Pairs is null ? null : pairs.Compute(p1), radial);
             float a = model.Run(unique).Prediction[0], b = model.Run(full).Prediction[0];
             Assert.True(ModelTestData.Close(a, b, 1e-5), $"{path}: unique sites {a}, full cell ({cell.Count} atoms) {b}");
         }
@@ -99,8 +101,8 @@ public class CftModelTests
         var pair = new[] { "cubic/POSCAR-221", "monoclinic/POSCAR-015" }.Select(p => SymmetryFinder.Standardize(SymmetryTestData.Read(p)).Crystal).OrderBy(c => c.Sites.Count).ToArray();
         var (small, large) = (pair[0], pair[1]);
         Assert.True(large.Sites.Count > small.Sites.Count, $"{large.Sites.Count} vs {small.Sites.Count} sites");
-        int radial = PairFeaturizer.Default.ChannelCount;
-        float[][]? Pairs(params Crystal[] cs) => model.Pairs is null ? null : cs.Select(PairFeaturizer.Default.Compute).ToArray();
+        int radial = (model.Pairs ?? PairFeaturizer.Default).ChannelCount;
+        float[][]? Pairs(params Crystal[] cs) => model.Pairs is null ? null : cs.Select(model.Pairs.Compute).ToArray();
         float alone = model.Run(ModelInput.Create([small], [featurizer.Featurize(small)], featurizer.FeatureCount, Pairs(small), radial)).Prediction[0];
         float padded = model.Run(ModelInput.Create([large, small], [featurizer.Featurize(large), featurizer.Featurize(small)], featurizer.FeatureCount, Pairs(large, small), radial)).Prediction[1];
         Assert.True(ModelTestData.Close(alone, padded, 1e-5), $"alone {alone}, in a padded batch {padded}");
@@ -236,7 +238,7 @@ public class CftModelTests
         var crystal = new Crystal("SrTiO3", Lattice.FromParameters(3.905, 3.905, 3.905, 90, 90, 90), CrystalSymmetry.FromSetting(CftRuntime.Tables.SpaceGroups.Standard(221)),
             new[] { new Site(38, 0, 0, 0), new Site(22, 0.5, 0.5, 0.5), new Site(8, 0.5, 0.5, 0) });
         var input = ModelInput.Create([crystal], [new Featurizer().Featurize(crystal)], FeatureLayout.Default.FeatureCount,
-            [PairFeaturizer.Default.Compute(crystal)], PairFeaturizer.Default.ChannelCount);
+            [model.Pairs!.Compute(crystal)], model.Pairs!.ChannelCount);
         float expected = model.Run(input).Prediction[0];
         int runs = 0;
         var workers = Enumerable.Range(0, 4).Select(_ => System.Threading.Tasks.Task.Run(() =>
