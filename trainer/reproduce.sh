@@ -2,7 +2,7 @@
 # Reproduces every trained model and table in README: exports the datasets with `cft featurize`, trains the shipped
 # ensembles into trainer/runs/ (*.onnx, *.metrics.json, *.parity.png, *.testvectors.json, *.log), copies them into
 # models/, then the earlier single-network ablation and zero-shot runs on perov_5/carbon_24, then prints README's tables.
-#   bash trainer/reproduce.sh all        (every step below, one after another: about 13 hours on 2 cores, see the step itself)
+#   bash trainer/reproduce.sh all        (every step below, one after another: about 16 hours on 2 cores, see the step itself)
 #   bash trainer/reproduce.sh            (shipped ensembles and the earlier perov_5/carbon_24 runs; two runs at a time; finished runs are skipped)
 #   bash trainer/reproduce.sh shipped    (only the shipped ensembles: about 1.9 hours on 2 cores since CMR e_form trains 200 epochs)
 #   bash trainer/reproduce.sh cv [NAME…] (only the 5-fold cross-validation, README "Cross-validation"; all models, or those named)
@@ -279,7 +279,7 @@ if [ "${1:-}" = cv-variants ]; then
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
 fi
-# Everything README and docs report, one step after another: about 13 hours on 2 cores (the sum of the steps' measured
+# Everything README and docs report, one step after another: about 16 hours on 2 cores (the sum of the steps' measured
 # times, from their runs' own timings; not run end to end in one go).
 if [ "${1:-}" = all ]; then
   for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-gap cv-angular cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit site-composition; do
