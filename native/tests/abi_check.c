@@ -224,7 +224,9 @@ int main(int argc, char **argv) {
         double pp[2] = { 0, 0 };
         CHECK(cft_predict(model, 2, L3, p1_counts, p1_z, p1_x, p1_groups, pp) == CFT_OK, "predict(1, 0) on the same atoms");
         CHECK(fabs(pp[1] - pv[2]) < 1e-6, "group 0 detects Pm-3m (the detected cell's prediction)");
-        CHECK(fabs(pp[0] - pp[1]) > 1e-4, "a stated P1 is not re-detected: its prediction is the P1 features', not Pm-3m's");
+        /* Equal inputs agree to 1e-6 (above); the P1 features move the default model's value by about 4e-5 (since its
+         * 2026-12-06 retraining leans more on the pair features, which P1 and Pm-3m share), the earlier one's by more. */
+        CHECK(fabs(pp[0] - pp[1]) > 1e-5, "a stated P1 is not re-detected: its prediction is the P1 features', not Pm-3m's");
         free(fp);
         free(fa); free(fb); free(fc);
     }
