@@ -41,7 +41,13 @@ public sealed class AngularPairBasis
             throw new ArgumentOutOfRangeException(nameof(cutoffAngstrom), FormattableString.Invariant(
                 $"angular basis cutoff {cutoffAngstrom}, start {startAngstrom}, {radialCount} radial and {angleCount} angle functions, width {angleWidth}: expected 0 ≤ start < cutoff ≤ {MaxCutoffAngstrom} Å, 2 to {MaxRadialCount} radial and 2 to {MaxAngleCount} angle functions, a width of at least {MinAngleWidth}"));
         (CutoffAngstrom, StartAngstrom, RadialCount, AngleCount, AngleWidth) = (cutoffAngstrom, startAngstrom, radialCount, angleCount, angleWidth);
+        double radialStep = (cutoffAngstrom - startAngstrom) / (radialCount - 1);
+        _angleLadder = new GaussianLadder(-1, 2.0 / (angleCount - 1), angleCount, 1 / (2 * angleWidth * angleWidth));
+        _radialLadder = new GaussianLadder(startAngstrom, radialStep, radialCount, 1 / (2 * radialStep * radialStep));
     }
+
+    // The Gaussians in cos θ (centres −1 … 1) and in r (centres start … R_a, σ their spacing).
+    private readonly GaussianLadder _angleLadder, _radialLadder;
 
     /// <summary>R_a in Å: the neighbours whose bond angles are counted.</summary>
     public double CutoffAngstrom { get; }
@@ -90,8 +96,6 @@ public sealed class AngularPairBasis
     {
         int count = neighbours.Length, angles = AngleCount, radial = RadialCount;
         if (count < 2) return;
-        double angleStep = 2.0 / (angles - 1), radialStep = (CutoffAngstrom - StartAngstrom) / (radial - 1);
-        double inverseAngle = 1 / (2 * AngleWidth * AngleWidth), inverseRadial = 1 / (2 * radialStep * radialStep);
         Span<double> weight = count <= 256 ? stackalloc double[count] : new double[count];
         for (int m = 0; m < count; m++)
             weight[m] = neighbours[m].Occupancy * 0.5 * (Math.Cos(Math.PI * neighbours[m].Distance / CutoffAngstrom) + 1);
@@ -101,8 +105,6 @@ public sealed class AngularPairBasis
         sums.Clear();
         Span<double> gauss = stackalloc double[Math.Max(angles, radial)];
         var angleGauss = gauss[..angles];
-        var angleLadder = new GaussianLadder(-1, angleStep, angles, inverseAngle);
-        var radialLadder = new GaussianLadder(StartAngstrom, radialStep, radial, inverseRadial);
         for (int m = 0; m < count; m++)
         {
             var p = neighbours[m];
@@ -111,7 +113,7 @@ public sealed class AngularPairBasis
             {
                 var q = neighbours[n];
                 double cos = Math.Clamp((p.X * q.X + p.Y * q.Y + p.Z * q.Z) / (p.Distance * q.Distance), -1, 1);
-                angleLadder.Fill(cos, angleGauss);
+                _angleLadder.Fill(cos, angleGauss);
                 var other = sums.Slice(n * angles, angles);
                 double wn = weight[n], wm = weight[m];
                 for (int a = 0; a < angles; a++)
@@ -127,7 +129,7 @@ public sealed class AngularPairBasis
             var p = neighbours[m];
             int row = p.Site * stride + offset;
             var sum = sums.Slice(m * angles, angles);
-            radialLadder.Fill(p.Distance, radialGauss);
+            _radialLadder.Fill(p.Distance, radialGauss);
             for (int b = 0; b < radial; b++)
             {
                 var target = rows.Slice(row + b * angles, angles);

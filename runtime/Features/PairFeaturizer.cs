@@ -23,7 +23,11 @@ public sealed class PairFeaturizer
             throw new ArgumentOutOfRangeException(nameof(cutoffAngstrom), FormattableString.Invariant(
                 $"pair basis cutoff {cutoffAngstrom}, {radialCount} functions, width {widthAngstrom}: expected 0 < cutoff ≤ {MaxCutoffAngstrom} Å, 2 to {MaxRadialCount} functions, a width of at least {MinWidthAngstrom} Å"));
         (CutoffAngstrom, RadialCount, WidthAngstrom, Angular) = (cutoffAngstrom, radialCount, widthAngstrom, angular);
+        _ladder = new GaussianLadder(0, cutoffAngstrom / (radialCount - 1), radialCount, 1 / (2 * widthAngstrom * widthAngstrom));
     }
+
+    // The radial Gaussians: centres 0 … R_c, σ = the width.
+    private readonly GaussianLadder _ladder;
 
     /// <summary>The default featurizer, the one the shipped models were trained with.</summary>
     public static PairFeaturizer Default { get; } = new();
@@ -93,14 +97,13 @@ public sealed class PairFeaturizer
         var (ax, ay, az) = lattice.ToCartesian(1, 0, 0);
         var (bx, by, bz) = lattice.ToCartesian(0, 1, 0);
         var (cx, cy, cz) = lattice.ToCartesian(0, 0, 1);
-        double step = CutoffAngstrom / (radial - 1), inverse2s2 = 1 / (2 * WidthAngstrom * WidthAngstrom), cutoff2 = CutoffAngstrom * CutoffAngstrom;
+        double cutoff2 = CutoffAngstrom * CutoffAngstrom;
         double reach2 = reachCutoff * reachCutoff, angular2 = Angular is null ? 0 : Angular.CutoffAngstrom * Angular.CutoffAngstrom;
         var orbits = new List<(double X, double Y, double Z)>[sites];
         for (int j = 0; j < sites; j++) orbits[j] = crystal.Orbit(crystal.Sites[j].X, crystal.Sites[j].Y, crystal.Sites[j].Z);
         var neighbours = new List<AngularPairBasis.Neighbour>();
         var close = new List<AngularPairBasis.Neighbour>();
         Span<double> gauss = radial <= 256 ? stackalloc double[radial] : new double[radial];
-        var ladder = new GaussianLadder(0, step, radial, inverse2s2);
         for (int i = 0; i < sites; i++)
         {
             // Every atom around site i (j's orbit atoms, then translations, for each j: per pair (i, j) the order of the sums).
@@ -131,7 +134,7 @@ public sealed class PairFeaturizer
                 if (d2 < angular2) close.Add(n);
                 if (d2 >= cutoff2) continue;
                 double envelope = n.Occupancy * 0.5 * (Math.Cos(Math.PI * n.Distance / CutoffAngstrom) + 1);
-                ladder.Fill(n.Distance, gauss);
+                _ladder.Fill(n.Distance, gauss);
                 var target = result.AsSpan((i * sites + n.Site) * channels, radial);
                 TensorPrimitives.MultiplyAdd(gauss, envelope, target, target);
             }
