@@ -4,7 +4,7 @@ Tokens are the unique sites of the standardised conventional cell. A site of Wyc
 stands for m atoms whose features are identical (the features are G-invariant), so attention over the
 full cell equals attention over unique sites with log(m) added to every key's logit, and the full-cell
 mean pool equals the multiplicity-weighted mean. Same result, |G| times fewer tokens
-(tested in test_trainer.py::test_unique_sites_equal_full_cell).
+(tested through the runtime: tests/Inference/CftModelTests.cs, unique sites = full cell).
 """
 import math
 
@@ -96,14 +96,15 @@ class CftModel(nn.Module):
     pair features). Output: prediction [B] in the target's unit.
 
     head 'regression': one value. head 'gap': a metal/non-metal classifier and a gap regressor; the
-    prediction is the gap where the classifier says non-metal, else exactly 0. head 'nonnegative': one value trained
+    prediction is the gap where the classifier says non-metal, else exactly 0 (an ensemble with gap_rule 'probability'
+    averages the members' probabilities and gaps first and calls a non-metal where the mean probability exceeds 1/2). head 'nonnegative': one value trained
     like 'regression' (L1, so the median: exactly the 0 of a metal where most are metals) and clipped at 0.
     """
 
     def __init__(self, feature_count: int, d: int = 128, heads: int = 8, blocks: int = 3, ff: int = 256,
                  dropout: float = 0.0, head: str = "regression", target_mean: float = 0.0, target_std: float = 1.0,
                  radial: int = 0, element_properties: torch.Tensor | None = None, feature_dropout: float = 0.0, fourier_init: str = "default",
-                 cell: str = "lattice"):
+                 cell: str = "lattice", pair_readout: int = 0, readout_dropout: float = 0.0, gap_rule: str = "gate"):
         super().__init__()
         self.radial = radial
         self.cell_kind = cell
@@ -127,7 +128,22 @@ class CftModel(nn.Module):
         self.blocks = nn.ModuleList([Block(d, heads, ff, dropout, radial) for _ in range(blocks)])
         self.final_norm = nn.LayerNorm(d)
         outputs = 2 if head == "gap" else 1
-        self.readout = nn.Sequential(nn.Linear(d, d), nn.SiLU(), nn.Linear(d, outputs))
+        # Pair readout (pair_readout = C channels > 0): sum over pairs of sites of phi(element i, element j) * F(P_ij),
+        # phi an MLP of the two elements, F linear in the pair features (so the sum over j's orbit inside P_ij is the
+        # full-cell sum, as for the messages); weighted by i's multiplicity and divided by the atoms. Learned pair
+        # potentials: they resolve which elements sit at which distances from which (the A-site and B-site cations of a
+        # perovskite), what the CMR band gap needs and the mean-pooled transformer state does not learn (docs/models.md).
+        self.pair_readout = pair_readout
+        if pair_readout:
+            if not radial:
+                raise ValueError("pair_readout needs pair features (radial > 0)")
+            self.pair_species_i = nn.Linear(d, d)
+            self.pair_species_j = nn.Linear(d, d, bias=False)
+            self.pair_species_out = nn.Linear(d, pair_readout)
+            self.pair_filter = nn.Linear(radial, pair_readout, bias=False)
+        self.readout = nn.Sequential(nn.Linear(d + pair_readout, d), nn.SiLU(), nn.Linear(d, outputs))
+        self.readout_dropout = nn.Dropout(readout_dropout)
+        self.gap_rule = gap_rule
         self.register_buffer("target_mean", torch.tensor(float(target_mean)))
         self.register_buffer("target_std", torch.tensor(float(target_std)))
         # 'gap' head: a structure is called a non-metal when its logit exceeds this (chosen on validation data).
@@ -149,11 +165,20 @@ class CftModel(nn.Module):
         for block in self.blocks:
             x = block(x, key_bias, pair)
         x = self.final_norm(x)
-        return (x * weight[..., None]).sum(1) / atoms[:, None]
+        pooled = (x * weight[..., None]).sum(1) / atoms[:, None]
+        if not self.pair_readout:
+            return pooled
+        species = nn.functional.silu(self.pair_species_i(element)[:, :, None, :] + self.pair_species_j(element)[:, None, :, :])
+        pair_sum = (weight[:, :, None, None] * self.pair_species_out(species) * self.pair_filter(pair)).sum((1, 2)) / atoms[:, None]
+        return torch.cat([pooled, pair_sum], dim=-1)
+
+    def head(self, embedding):
+        """Normalised outputs [B, 1 or 2] from the embedding (the readout MLP, with dropout on its hidden layer in training)."""
+        return self.readout[2](self.readout_dropout(self.readout[1](self.readout[0](embedding))))
 
     def raw(self, features, atomic_number, weight, lattice, pair=None):
         """Normalised outputs [B, 1 or 2] (before de-normalisation and gating)."""
-        return self.readout(self.embed(features, atomic_number, weight, lattice, pair))
+        return self.head(self.embed(features, atomic_number, weight, lattice, pair))
 
     def value_of(self, out):
         """The prediction [B] in the target's unit from raw outputs."""
@@ -170,10 +195,22 @@ class CftModel(nn.Module):
         return self.value_of(self.raw(features, atomic_number, weight, lattice, pair))
 
 
-def ensemble_outputs(values: torch.Tensor, embedding: torch.Tensor, bank: torch.Tensor):
-    """(mean, std, novelty) from the members' values [B, K], member 0's pooled embedding [B, d] and the bank [N, d]."""
-    mean = values.mean(dim=1)
-    std = ((values - mean[:, None]) ** 2).sum(dim=1).div(max(values.shape[1] - 1, 1)).sqrt()
+def probability_rule(logit: torch.Tensor, gap: torch.Tensor) -> torch.Tensor:
+    """gap_rule 'probability': from the members' calibrated non-metal logits [B, K] (logit minus the member's threshold)
+    and gaps [B, K] (in eV, before the gate): the members' mean gap (clipped at 0) where their mean non-metal probability
+    exceeds 1/2, else exactly 0. Averaging probabilities, not gated values, is what makes an ensemble of classifiers
+    that each call few non-metals call the right ones (docs/models.md, the CMR band gap)."""
+    called = torch.sigmoid(logit).mean(dim=1) > 0.5
+    return torch.where(called, torch.relu(gap.mean(dim=1)), torch.zeros_like(gap[:, 0]))
+
+
+def ensemble_outputs(values: torch.Tensor, embedding: torch.Tensor, bank: torch.Tensor, mean: torch.Tensor | None = None):
+    """(mean, std, novelty) from the members' values [B, K], member 0's pooled embedding [B, d] and the bank [N, d];
+    `mean` replaces the members' mean (a gap ensemble's probability rule); std is always the members' spread."""
+    if mean is None:
+        mean = values.mean(dim=1)
+    spread = values.mean(dim=1)
+    std = ((values - spread[:, None]) ** 2).sum(dim=1).div(max(values.shape[1] - 1, 1)).sqrt()
     # Squared distances by expansion (cdist has no ONNX export); clamped against rounding below 0.
     d2 = (embedding * embedding).sum(-1, keepdim=True) - 2 * embedding @ bank.T + (bank * bank).sum(-1)[None, :]
     return mean, std, d2.clamp_min(0).min(dim=1).values.sqrt()
@@ -192,13 +229,18 @@ class EnsembleModel(nn.Module):
         self.radial = members[0].radial
 
     def forward(self, features, atomic_number, weight, lattice, pair=None):
-        values, embedding = [], None
+        values, logits, gaps, embedding = [], [], [], None
         for k, member in enumerate(self.members):
             e = member.embed(features, atomic_number, weight, lattice, pair)
             if k == 0:
                 embedding = e
-            values.append(member.value_of(member.readout(e)))
-        return ensemble_outputs(torch.stack(values, dim=1), embedding, self.bank)
+            out = member.head(e)
+            values.append(member.value_of(out))
+            if member.head_kind == "gap":
+                logits.append(out[:, 1] - member.threshold)
+                gaps.append(out[:, 0] * member.target_std + member.target_mean)
+        mean = probability_rule(torch.stack(logits, 1), torch.stack(gaps, 1)) if self.members[0].gap_rule == "probability" else None
+        return ensemble_outputs(torch.stack(values, dim=1), embedding, self.bank, mean)
 
 
 def element_properties(path: str) -> torch.Tensor:
@@ -246,6 +288,7 @@ class StackedEnsemble(nn.Module):
         members = list(ensemble.members)
         first = members[0]
         self.radial, self.head_kind, self.log10_target, self.cell_kind = first.radial, first.head_kind, first.log10_target, first.cell_kind
+        self.pair_readout, self.gap_rule = first.pair_readout, first.gap_rule
         self.uses_element_properties = first.uses_element_properties
         self.heads = first.blocks[0].attention.heads
         self.blocks = len(first.blocks)
@@ -268,6 +311,11 @@ class StackedEnsemble(nn.Module):
             "target_mean": vector(lambda m: m.target_mean), "target_std": vector(lambda m: m.target_std),
             "threshold": vector(lambda m: m.threshold), "bank": ensemble.bank.detach(),
         }
+        if self.pair_readout:
+            buffers.update({"pair_species_i_w": weight(lambda m: m.pair_species_i), "pair_species_i_b": vector(lambda m: m.pair_species_i.bias),
+                            "pair_species_j_w": weight(lambda m: m.pair_species_j),
+                            "pair_species_out_w": weight(lambda m: m.pair_species_out), "pair_species_out_b": vector(lambda m: m.pair_species_out.bias),
+                            "pair_filter_w": weight(lambda m: m.pair_filter)})
         if self.uses_element_properties:
             buffers["element_properties"] = first.element_properties.detach()
             buffers["element_property_w"] = weight(lambda m: m.element_property)
@@ -314,12 +362,20 @@ class StackedEnsemble(nn.Module):
             x = x + _linear(nn.functional.gelu(_linear(_norm(x, get("norm2_g"), get("norm2_b")), get("ff0_w"), get("ff0_b"))), get("ff2_w"), get("ff2_b"))
         x = _norm(x, self.final_norm_g, self.final_norm_b)
         pooled = (x * weight[None, :, :, None]).sum(2) / atoms[None, :, None]
+        if self.pair_readout:
+            species = nn.functional.silu(_linear(element, self.pair_species_i_w, self.pair_species_i_b)[:, :, :, None, :]
+                                         + _linear(element, self.pair_species_j_w, None)[:, :, None, :, :])
+            pair_terms = _linear(species, self.pair_species_out_w, self.pair_species_out_b) * _linear(pair[None], self.pair_filter_w, None)
+            pooled = torch.cat([pooled, (weight[None, :, :, None, None] * pair_terms).sum((2, 3)) / atoms[None, :, None]], dim=-1)
         out = _linear(nn.functional.silu(_linear(pooled, self.readout0_w, self.readout0_b)), self.readout2_w, self.readout2_b)
         value = out[..., 0] * self.target_std[:, None] + self.target_mean[:, None]
         if self.log10_target:
             value = torch.pow(10.0, value)
+        mean = None
         if self.head_kind == "gap":
+            if self.gap_rule == "probability":
+                mean = probability_rule((out[..., 1] - self.threshold[:, None]).transpose(0, 1), value.transpose(0, 1))
             value = torch.where(out[..., 1] > self.threshold[:, None], torch.relu(value), torch.zeros_like(value))
         elif self.head_kind == "nonnegative":
             value = torch.relu(value)
-        return ensemble_outputs(value.transpose(0, 1), pooled[0], self.bank)
+        return ensemble_outputs(value.transpose(0, 1), pooled[0], self.bank, mean)

@@ -40,6 +40,18 @@ def parse_args(argv=None):
                         "where the class-weighted classifier's probability of a non-metal is 1/2 (the median gap turns non-zero there)")
     p.add_argument("--gap-positive-weight", type=float, default=None,
                    help="'gap' head: weight of the non-metal class in the classifier loss (default: metals/non-metals of the training set, balanced)")
+    p.add_argument("--gap-rule", choices=["gate", "probability"], default="gate",
+                   help="gap head, how the ensemble decides: 'gate': each member gates its own gap at its threshold and the "
+                        "ensemble averages the gated values; 'probability': the members' non-metal probabilities and gaps are "
+                        "averaged and the mean gap is predicted where the mean probability exceeds 1/2")
+    p.add_argument("--pair-readout", type=int, default=0,
+                   help="channels of the pair readout (0: none): learned element-pair potentials over the pair features, "
+                        "summed over pairs of sites, beside the pooled transformer state")
+    p.add_argument("--readout-dropout", type=float, default=0.0, help="dropout on the readout MLP's hidden layer (training only)")
+    p.add_argument("--select", choices=["best", "last"], default="best",
+                   help="which weights a member keeps: 'best': the epoch with the best validation score (early stopping); "
+                        "'last': the final ones (members of a 'probability' gap ensemble: one member's validation MAE at its "
+                        "own 1/2 call is noisy and favours the first, always-zero epochs)")
     p.add_argument("--positional", choices=["fourier", "none"], default="fourier",
                    help="'none' zeroes the Fourier features (ablation)")
     p.add_argument("--pairs", choices=["rbf", "none"], default="rbf",
@@ -54,8 +66,8 @@ def parse_args(argv=None):
     p.add_argument("--members", type=int, default=5, help="ensemble members (different seeds); the std over them is the uncertainty")
     p.add_argument("--element-features", choices=["table", "none"], default="table",
                    help="'table': physical element facts (trainer/element_properties.json) added to the learned element embedding")
-    p.add_argument("--schedule", choices=["cosine", "plateau"], default="cosine",
-                   help="'cosine': learning rate annealed to 0 over --epochs; 'plateau': halved when validation stalls")
+    p.add_argument("--schedule", choices=["cosine", "constant", "plateau"], default="cosine",
+                   help="'cosine': learning rate annealed to 0 over --epochs; 'constant': the learning rate after a warm-up; 'plateau': halved when validation stalls")
     p.add_argument("--log10", action="store_true", help="train on log10 of the target (positive values only, e.g. moduli in GPa); predictions are in the target's unit")
     p.add_argument("--bank", type=int, default=2048, help="training embeddings kept for the novelty score")
     p.add_argument("--novelty-quantile", type=float, default=0.99, help="validation quantile of the novelty score used as the domain threshold")
@@ -235,7 +247,7 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
     """Trains one member (seed) with early stopping on the validation score; returns it with its best weights."""
     torch.manual_seed(seed)
     model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std, radial, table,
-                     args.feature_dropout, args.fourier_init, args.cell)
+                     args.feature_dropout, args.fourier_init, args.cell, args.pair_readout, args.readout_dropout, args.gap_rule)
     model.log10_target = args.log10
     y_train = y_all[split["train"]]
     positives = int((y_train > 0).sum())
@@ -245,9 +257,11 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
     train = np.array(split["train"])
     steps_per_epoch = math.ceil(len(train) / args.batch_size)
     total_steps = args.max_steps or args.epochs * steps_per_epoch
+    warmup = min(steps_per_epoch, max(total_steps // 20, 1))
     if args.schedule == "cosine":
-        warmup = min(steps_per_epoch, max(total_steps // 20, 1))
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, total_steps) / total_steps)))
+    elif args.schedule == "constant":
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, lambda s: min(1.0, (s + 1) / warmup))
     else:
         scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(optimiser, factor=0.5, patience=12)
     fixed_threshold = math.log(float(model.positive_weight)) if args.head == "gap" and args.gap_threshold == "calibrated" else None
@@ -270,7 +284,7 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
             optimiser.step()
-            if args.schedule == "cosine":
+            if args.schedule != "plateau":
                 scheduler.step()
             total += float(loss) * len(idx)
             steps += 1
@@ -282,7 +296,7 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
         score = threshold_mae(model, data, split["val"], y_all, zero, fixed_threshold)[1] if args.head == "gap" else val_mae
         if args.schedule == "plateau":
             scheduler.step(score)
-        improved = score < best
+        improved = score < best or args.select == "last"
         if improved:
             best, since = score, 0
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -381,7 +395,8 @@ def main(argv=None):
               "held_out_groups": sorted(held_out), "split_seed": args.split_seed, "seed": args.seed,
               "folds": args.folds, "fold": args.fold,
               "regularisation": {"dropout": args.dropout, "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay},
-              "gap_positive_weight": args.gap_positive_weight, "gap_threshold": args.gap_threshold}
+              "gap_positive_weight": args.gap_positive_weight, "gap_threshold": args.gap_threshold,
+              "gap_rule": args.gap_rule, "pair_readout": args.pair_readout, "readout_dropout": args.readout_dropout, "select": args.select}
     outputs = {name: ensemble_outputs(ensemble, data, idx, zero) for name, idx in split.items()}
     for name, idx in split.items():
         result[name] = metrics(y_all[idx], outputs[name][0])
@@ -445,7 +460,8 @@ def main(argv=None):
         "cft.metrics": json.dumps({k: result.get(k) for k in ("train", "val", "test", "test_log10_mae", "unseen", "member_test_mae", "calibration", "baseline_train_mean_mae", "baseline_composition_mae", "baseline_always_zero_mae")}),
         "cft.architecture": json.dumps({"d": args.d, "heads": args.heads, "blocks": args.blocks, "ff": args.ff, "members": args.members,
                                         "element_features": args.element_features, "cell": args.cell, "dropout": args.dropout,
-                                        "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay, "fp16": args.fp16}),
+                                        "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay, "fp16": args.fp16,
+                                        "pair_readout": args.pair_readout, "readout_dropout": args.readout_dropout, "gap_rule": args.gap_rule}),
     }
     if args.metrics_only:
         with open(stem + ".metrics.json", "w") as f:

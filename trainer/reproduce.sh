@@ -63,6 +63,11 @@ train() { # name data target unit [options...]
 
 # The shipped ensembles: 5 members (seeds 0-4), d = 64, element facts, cosine schedule (cft_train.py's defaults).
 E=(--members 5 --d 64 --heads 4 --ff 128)
+# The CMR band gap with the pair readout (docs/models.md): learned element-pair potentials over the pair features and
+# no transformer blocks, an unweighted non-metal classifier, the members' probabilities averaged and called at 1/2, every
+# member's final weights (60 epochs at a constant learning rate).
+GAP_PAIRS=(--head gap --blocks 0 --pair-readout 32 --readout-dropout 0.2 --gap-rule probability --gap-positive-weight 1 --gap-threshold calibrated
+  --select last --schedule constant --lr 3e-3 --batch-size 256 --weight-decay 1e-3 --epochs 60 --patience 60)
 CMR=(--description "cmr_perovskites/data.csv (CMR cubic perovskites, Castelli et al. 2012; 15,143 structures)")
 PER=(--description "oqmd_perovskites/data.csv + mp_perovskites/data.csv (OQMD and Materials Project perovskite-family structures; 10,937)")
 ELA=(--description "mp_elastic/data.csv (Materials Project elastic constants, de Jong et al. 2015, via StrainTensorNet's validation set; 951 structures)")
@@ -184,6 +189,7 @@ case "${1:-}" in
   cv-ensemble-carbon-angular-5) dir=cv_ens5_carbon_angular name=carbon_24-energy_per_atom members=5 run=(carbon_24-niggli-angular energy_per_atom eV/atom --positional none --cell niggli --epochs 120 --patience 120) ;;
   cv-ensemble-cmr-angular-200) dir=cv_ens3_angular_e200 name=cmr_perovskites-e_form run=(cmr-angular e_form eV/atom --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05) ;;
   cv-ensemble-cmr-gap) dir=cv_ens3_gap name=cmr_perovskites-gap_gllbsc run=(cmr gap_gllbsc eV --head gap --epochs 100 --patience 100) ;;
+  cv-ensemble-cmr-gap-pairs) dir=cv_ens8_gap_pairs name=cmr_perovskites-gap_gllbsc members=8 run=(cmr gap_gllbsc eV "${GAP_PAIRS[@]}") ;;
   *) dir= ;;
 esac
 if [ -n "$dir" ]; then

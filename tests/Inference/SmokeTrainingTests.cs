@@ -136,18 +136,22 @@ public class SmokeTrainingTests
         }
     }
 
-    /// <summary>Every model kind that is shipped: gap head, plain regression (with and without pair features), log10 moduli, fp16 weights.</summary>
+    /// <summary>Every model kind that is shipped: gap head (members gated, or the pair readout with the members'
+    /// probabilities averaged; its non-metal weight 0.001 puts the calibrated threshold at log 0.001, so that the smoke
+    /// model calls non-metals and the vectors cover the open branch), plain regression (with and without pair features), log10 moduli, fp16 weights.</summary>
     [Theory]
-    [InlineData("perov_5_sample.csv", "dir_gap", "eV", "--head", "gap")]
-    [InlineData("perov_5_sample.csv", "heat_ref", "eV/cell", "--pairs", "none")]
-    [InlineData("carbon_24_sample.csv", "energy_per_atom", "eV/atom", "--positional", "none")]
-    [InlineData("mp_elastic_sample.csv", "K_Voigt", "GPa", "--log10", "")]
-    [InlineData("perov_5_sample.csv", "heat_ref", "eV/cell", "--fp16", "")]
-    public void The_trainer_exports_an_ensemble_that_loads_and_matches_its_test_vectors(string sample, string target, string unit, string option, string value)
+    [InlineData("perov_5_sample.csv", "dir_gap", "eV", "--head gap")]
+    [InlineData("perov_5_sample.csv", "dir_gap", "eV", "--head gap --pair-readout 8 --readout-dropout 0.2 --gap-rule probability --gap-positive-weight 0.001 --gap-threshold calibrated --select last")]
+    [InlineData("perov_5_sample.csv", "heat_ref", "eV/cell", "--pairs none")]
+    [InlineData("carbon_24_sample.csv", "energy_per_atom", "eV/atom", "--positional none")]
+    [InlineData("mp_elastic_sample.csv", "K_Voigt", "GPa", "--log10")]
+    [InlineData("perov_5_sample.csv", "heat_ref", "eV/cell", "--fp16")]
+    public void The_trainer_exports_an_ensemble_that_loads_and_matches_its_test_vectors(string sample, string target, string unit, string options)
     {
         using var folder = new TempFolder("cft-smoke");
         string dir = folder.Path;
-        string output = Train(dir, sample, target, unit, new[] { option, value }.Where(a => a.Length > 0).ToArray());
+        string option = options.Split(' ')[0];
+        string output = Train(dir, sample, target, unit, options.Split(' '));
         Assert.Contains("member 3/3 epoch   1", output);
         Assert.True(File.Exists(Path.Combine(dir, "smoke.parity.png")) || output.Contains("no parity plot"), output);
 
@@ -161,6 +165,7 @@ public class SmokeTrainingTests
         // fp16: the weights are stored as half-precision initializers, read through Casts (trainer/cft_export.py store_fp16).
         Assert.Equal(option == "--fp16", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(Path.Combine(dir, "smoke.onnx"))).Contains("_fp16"));
         var vectors = ModelTestData.ReadTestVectors(Path.Combine(dir, "smoke.testvectors.json"));
+        if (options.Contains("--gap-rule probability")) Assert.Contains(vectors.Prediction, v => v > 0);
         var run = model.Run(vectors.Input);
         for (int i = 0; i < run.Prediction.Length; i++)
         {
