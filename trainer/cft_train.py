@@ -332,6 +332,10 @@ def main(argv=None):
         torch.set_num_threads(args.threads)
     if args.members < 1:
         sys.exit("cft_train: --members must be at least 1")
+    if args.gap_rule == "probability" and args.head != "gap":
+        sys.exit("cft_train: --gap-rule probability needs --head gap")
+    if args.pair_readout and args.pairs == "none":
+        sys.exit("cft_train: --pair-readout reads the pair features: not with --pairs none")
     data = FeaturizedDataset(args.data)
     # The runtime gives a niggli model the reduced cell and every other model the standardised one: the data must match.
     if args.cell == "niggli" and (data.cell != "niggli" or args.positional != "none"):

@@ -79,6 +79,7 @@ CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the
                ("cv_fdrop", "cmr_perovskites-e_form", "CMR `e_form`: + dropout 0.3 on the Fourier projection"),
                ("cv", "cmr_perovskites-e_form", "CMR `e_form`: + dropout 0.3 on the Fourier projection + weight decay 0.05 (shipped)"),
                ("cv_angular", "cmr_perovskites-e_form", "CMR `e_form`: the shipped recipe (100 epochs) + three-body channels (`--angular-cutoff 4`)"),
+               ("cv_pair_readout", "cmr_perovskites-e_form", "CMR `e_form`: + three-body channels + the pair readout (`--pair-readout 32`), 100 epochs"),
                ("cv_ens3", "cmr_perovskites-e_form", "CMR `e_form`: the shipped recipe, an ensemble of 3 networks per fold (seeds 0–2)"),
                ("cv_ens3_e200", "cmr_perovskites-e_form", "CMR `e_form`: the shipped recipe at 200 epochs, an ensemble of 3 networks per fold (seeds 0–2)"),
                ("cv_ens3_angular_e200", "cmr_perovskites-e_form", "CMR `e_form`: + three-body channels (`--angular-cutoff 4`; shipped since 2026-12-06), 200 epochs, an ensemble of 3 networks per fold (seeds 0–2)"),

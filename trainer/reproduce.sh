@@ -16,6 +16,7 @@
 #   bash trainer/reproduce.sh cv-ensemble-cmr-gap (CMR band gap: 3-network ensembles per fold, 5 folds)
 #   bash trainer/reproduce.sh cv-ensemble-cmr-gap-pairs (CMR band gap with the pair readout: 8-network ensembles per fold, 5 folds, about 12 minutes on 2 cores)
 #   bash trainer/reproduce.sh gap-pairs-fold0 (the pair-readout gap recipe varied on fold 0, about 15 minutes)
+#   bash trainer/reproduce.sh cv-pair-readout (CMR e_form with the pair readout, one network per fold, about 30 minutes on 2 cores)
 #   bash trainer/reproduce.sh cv-variants (recipe variants cross-validated beside the shipped ones: unregularised, feature dropout, OQMD unregularised, clipped-L1 gap)
 #   bash trainer/reproduce.sh screen     (the regularisation screen on the shipped split, one network per recipe)
 #   bash trainer/reproduce.sh cv-carbon-cells (the carbon model's cell descriptor: standardised cell and volume per atom, 5 folds each;
@@ -190,6 +191,7 @@ case "${1:-}" in
   cv-ensemble-carbon-fine-5) dir=cv_ens5_carbon_fine name=carbon_24-energy_per_atom members=5 run=(carbon_24-niggli-fine energy_per_atom eV/atom --positional none --cell niggli --epochs 120 --patience 120) ;;
   cv-ensemble-carbon-angular-5) dir=cv_ens5_carbon_angular name=carbon_24-energy_per_atom members=5 run=(carbon_24-niggli-angular energy_per_atom eV/atom --positional none --cell niggli --epochs 120 --patience 120) ;;
   cv-ensemble-cmr-angular-200) dir=cv_ens3_angular_e200 name=cmr_perovskites-e_form run=(cmr-angular e_form eV/atom --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05) ;;
+  cv-ensemble-cmr-pair-readout-200) dir=cv_ens3_pair_readout_e200 name=cmr_perovskites-e_form run=(cmr-angular e_form eV/atom --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05 --pair-readout 32) ;;
   cv-ensemble-cmr-gap) dir=cv_ens3_gap name=cmr_perovskites-gap_gllbsc run=(cmr gap_gllbsc eV --head gap --epochs 100 --patience 100) ;;
   cv-ensemble-cmr-gap-pairs) dir=cv_ens8_gap_pairs name=cmr_perovskites-gap_gllbsc members=8 run=(cmr gap_gllbsc eV "${GAP_PAIRS[@]}") ;;
   *) dir= ;;
@@ -287,6 +289,19 @@ if [ "${1:-}" = cv-variants ]; then
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
 fi
+# The pair readout on CMR e_form (docs/models.md): one network per fold, the cv-angular step's CMR command + --pair-readout 32,
+# to compare fold by fold with it; about 30 minutes on 2 cores.
+if [ "${1:-}" = cv-pair-readout ]; then
+  mkdir -p "$runs/cv_pair_readout" trainer/results/cv_pair_readout
+  prfold() { for k in "$@"; do train "cv_pair_readout/cmr_perovskites-e_form.fold$k" cmr-angular e_form eV/atom "${E[@]}" --epochs 100 --patience 100 \
+    --feature-dropout 0.3 --weight-decay 0.05 --pair-readout 32 --members 1 --folds 5 --fold $k --metrics-only; done; }
+  ( prfold 0 2 4 ) &
+  ( prfold 1 3 ) &
+  wait
+  cp "$runs"/cv_pair_readout/*.metrics.json trainer/results/cv_pair_readout/
+  /usr/bin/python3 trainer/report.py trainer/results cv
+  exit 0
+fi
 # The CMR band gap's pair-readout recipe varied on fold 0 (docs/models.md, "The CMR band gap"): about 15 minutes on one core.
 if [ "${1:-}" = gap-pairs-fold0 ]; then
   mkdir -p "$runs/gap_pairs_fold0" trainer/results/gap_pairs_fold0
@@ -302,7 +317,7 @@ fi
 # Everything README and docs report, one step after another: about 16 hours on 2 cores (the sum of the steps' measured
 # times, from their runs' own timings; not run end to end in one go).
 if [ "${1:-}" = all ]; then
-  for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-gap cv-ensemble-cmr-gap-pairs gap-pairs-fold0 cv-angular cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit site-composition; do
+  for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-gap cv-ensemble-cmr-gap-pairs gap-pairs-fold0 cv-angular cv-pair-readout cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit site-composition; do
     echo "== reproduce.sh $step ($(date -u +%H:%M:%S))"
     if [ $step = shipped-and-earlier ]; then bash "$0"; else bash "$0" $step; fi
   done
@@ -333,7 +348,7 @@ fi
   # Regularised (docs/models.md "Regularisation"): dropout 0.3 on the Fourier projection, weight decay 0.05; fp16 weights;
   # CMR e_form 200 epochs (the cross-validated longer schedule) with three-body pair channels (cv-ensemble-cmr-angular-200
   # against cv-ensemble-cmr-200; 5 members took about 55 minutes on one core, 2026-12-06).
-  train cmr_perovskites-e_form cmr-angular e_form eV/atom "${E[@]}" --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05 --fp16 "${CMR[@]}"
+  train cmr_perovskites-e_form cmr-angular e_form eV/atom "${E[@]}" --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05 --pair-readout 32 --fp16 "${CMR[@]}"
   # The OQMD + MP formation energy with three-body pair channels (cv-angular: better on every fold).
   train oqmd_mp_perovskites-formation_energy oqmd_mp_perovskites-angular formation_energy eV/atom "${E[@]}" --epochs 80 --patience 80 --feature-dropout 0.3 --weight-decay 0.05 --fp16 "${PER[@]}"
   train mp_elastic-K_Voigt mp_elastic K_Voigt GPa --log10 "${E[@]}" --epochs 150 --patience 150 "${ELA[@]}"
