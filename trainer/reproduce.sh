@@ -2,7 +2,7 @@
 # Reproduces every trained model and table in README: exports the datasets with `cft featurize`, trains the shipped
 # ensembles into trainer/runs/ (*.onnx, *.metrics.json, *.parity.png, *.testvectors.json, *.log), copies them into
 # models/, then the earlier single-network ablation and zero-shot runs on perov_5/carbon_24, then prints README's tables.
-#   bash trainer/reproduce.sh all        (every step below, one after another: about 16 hours on 2 cores, see the step itself)
+#   bash trainer/reproduce.sh all        (every step below, one after another: about 18 hours on 2 cores, see the step itself)
 #   bash trainer/reproduce.sh            (shipped ensembles and the earlier perov_5/carbon_24 runs; two runs at a time; finished runs are skipped)
 #   bash trainer/reproduce.sh shipped    (only the shipped ensembles: about 1.9 hours on 2 cores since CMR e_form trains 200 epochs)
 #   bash trainer/reproduce.sh cv [NAME…] (only the 5-fold cross-validation, README "Cross-validation"; all models, or those named)
@@ -182,7 +182,8 @@ fi
 # screen's longer schedule: one network, seed 0, test 0.0389 -> 0.0359 eV/atom; about 2 hours, 14,000 s of training,
 # 2026-12-06); cv-ensemble-carbon: the carbon model (pair-only, Niggli cell), cv-ensemble-carbon-fine: with 60 Gaussians of
 # σ 0.1 Å (each about 25 minutes on one core; -5 with 5 networks per fold, as shipped, about 40); cv-ensemble-cmr-angular-200:
-# CMR e_form at 200 epochs with three-body pair channels (about 35 minutes per fold on one core); cv-ensemble-cmr-gap: the CMR band gap (about 20 minutes per fold on one core).
+# CMR e_form at 200 epochs with three-body pair channels (about 35 minutes per fold on one core), -pair-readout-200 with the
+# pair readout too (as shipped since 2026-12-06; about as long); cv-ensemble-cmr-gap: the CMR band gap (about 20 minutes per fold on one core).
 case "${1:-}" in
   cv-ensemble-cmr) dir=cv_ens3 name=cmr_perovskites-e_form run=(cmr e_form eV/atom --epochs 100 --patience 100 --feature-dropout 0.3 --weight-decay 0.05) ;;
   cv-ensemble-cmr-200) dir=cv_ens3_e200 name=cmr_perovskites-e_form run=(cmr e_form eV/atom --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05) ;;
@@ -314,10 +315,10 @@ if [ "${1:-}" = gap-pairs-fold0 ]; then
   cp "$runs"/gap_pairs_fold0/*.metrics.json trainer/results/gap_pairs_fold0/
   exit 0
 fi
-# Everything README and docs report, one step after another: about 16 hours on 2 cores (the sum of the steps' measured
+# Everything README and docs report, one step after another: about 18 hours on 2 cores (the sum of the steps' measured
 # times, from their runs' own timings; not run end to end in one go).
 if [ "${1:-}" = all ]; then
-  for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-gap cv-ensemble-cmr-gap-pairs gap-pairs-fold0 cv-angular cv-pair-readout cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit site-composition; do
+  for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-pair-readout-200 cv-ensemble-cmr-gap cv-ensemble-cmr-gap-pairs gap-pairs-fold0 cv-angular cv-pair-readout cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit site-composition; do
     echo "== reproduce.sh $step ($(date -u +%H:%M:%S))"
     if [ $step = shipped-and-earlier ]; then bash "$0"; else bash "$0" $step; fi
   done
