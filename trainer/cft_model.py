@@ -206,9 +206,9 @@ def probability_rule(logit: torch.Tensor, gap: torch.Tensor) -> torch.Tensor:
 def ensemble_outputs(values: torch.Tensor, embedding: torch.Tensor, bank: torch.Tensor, mean: torch.Tensor | None = None):
     """(mean, std, novelty) from the members' values [B, K], member 0's pooled embedding [B, d] and the bank [N, d];
     `mean` replaces the members' mean (a gap ensemble's probability rule); std is always the members' spread."""
-    if mean is None:
-        mean = values.mean(dim=1)
     spread = values.mean(dim=1)
+    if mean is None:
+        mean = spread
     std = ((values - spread[:, None]) ** 2).sum(dim=1).div(max(values.shape[1] - 1, 1)).sqrt()
     # Squared distances by expansion (cdist has no ONNX export); clamped against rounding below 0.
     d2 = (embedding * embedding).sum(-1, keepdim=True) - 2 * embedding @ bank.T + (bank * bank).sum(-1)[None, :]
@@ -228,6 +228,7 @@ class EnsembleModel(nn.Module):
         self.radial = members[0].radial
 
     def forward(self, features, atomic_number, weight, lattice, pair=None):
+        probability = self.members[0].head_kind == "gap" and self.members[0].gap_rule == "probability"
         values, logits, gaps, embedding = [], [], [], None
         for k, member in enumerate(self.members):
             e = member.embed(features, atomic_number, weight, lattice, pair)
@@ -235,10 +236,10 @@ class EnsembleModel(nn.Module):
                 embedding = e
             out = member.head(e)
             values.append(member.value_of(out))
-            if member.head_kind == "gap":
+            if probability:
                 logits.append(out[:, 1] - member.threshold)
                 gaps.append(out[:, 0] * member.target_std + member.target_mean)
-        mean = probability_rule(torch.stack(logits, 1), torch.stack(gaps, 1)) if self.members[0].gap_rule == "probability" else None
+        mean = probability_rule(torch.stack(logits, 1), torch.stack(gaps, 1)) if probability else None
         return ensemble_outputs(torch.stack(values, dim=1), embedding, self.bank, mean)
 
 
