@@ -16,7 +16,7 @@
 #   bash trainer/reproduce.sh cv-ensemble-cmr-gap (CMR band gap: 3-network ensembles per fold, 5 folds)
 #   bash trainer/reproduce.sh cv-ensemble-cmr-gap-pairs (CMR band gap with the pair readout: 8-network ensembles per fold, 5 folds, about 12 minutes on 2 cores)
 #   bash trainer/reproduce.sh gap-pairs-fold0 (the pair-readout gap recipe varied on fold 0, about 15 minutes)
-#   bash trainer/reproduce.sh cv-pair-readout (CMR e_form with the pair readout, one network per fold, about 30 minutes on 2 cores)
+#   bash trainer/reproduce.sh cv-pair-readout (the pair readout on CMR e_form, OQMD + MP formation energy and the moduli, one network per fold)
 #   bash trainer/reproduce.sh cv-variants (recipe variants cross-validated beside the shipped ones: unregularised, feature dropout, OQMD unregularised, clipped-L1 gap)
 #   bash trainer/reproduce.sh screen     (the regularisation screen on the shipped split, one network per recipe)
 #   bash trainer/reproduce.sh cv-carbon-cells (the carbon model's cell descriptor: standardised cell and volume per atom, 5 folds each;
@@ -79,11 +79,19 @@ SHIPPED=(cmr_perovskites-e_form cmr_perovskites-gap_gllbsc oqmd_mp_perovskites-f
          mp_elastic-K_Voigt mp_elastic-G_Voigt carbon_24-energy_per_atom)
 # 5-fold cross-validation (matbench's protocol: folds by a hash of the id): one network per fold with the shipped
 # members' settings; a tenth of the training folds is the early-stopping/validation set.
-cv() { # name data target unit [options...]   -> runs/cv/<name>.fold<k>.metrics.json
+# folds "K..." directory name data target unit [options...]: trains runs/<directory>/<name>.fold<k> for each fold k
+# listed (metrics only; train skips a fold whose metrics exist) and copies the folds' metrics to trainer/results/<directory>/,
+# which docs/models.md's tables are rendered from and checked against.
+folds() {
+  local ks=$1 dir=$2 name=$3 file=$4 target=$5 unit=$6; shift 6
+  mkdir -p "$runs/$dir" trainer/results/$dir
+  for k in $ks; do train "$dir/$name.fold$k" "$file" "$target" "$unit" "$@" --folds 5 --fold $k --metrics-only; done
+  cp "$runs/$dir"/*.metrics.json trainer/results/$dir/ 2>/dev/null || true
+}
+cv() { # name data target unit [options...]   -> runs/cv/<name>.fold<k>.metrics.json, one network per fold
   local name=$1; shift
   if [ ${#CV_ONLY[@]} -gt 0 ] && [[ ! " ${CV_ONLY[*]} " =~ " $name " ]]; then return 0; fi
-  mkdir -p "$runs/cv"
-  for k in 0 1 2 3 4; do train "cv/$name.fold$k" "$@" --members 1 --folds 5 --fold $k --metrics-only; done
+  folds "0 1 2 3 4" cv "$name" "$@" --members 1
 }
 # The ablation at CMR scale (docs/models.md): one network per seed (0, 1, 2) on the shipped split, four feature sets.
 if [ "${1:-}" = ablation-cmr ]; then
@@ -198,12 +206,9 @@ case "${1:-}" in
   *) dir= ;;
 esac
 if [ -n "$dir" ]; then
-  mkdir -p "$runs/$dir" trainer/results/$dir
-  ensfold() { train "$dir/$name.fold$1" "${run[@]}" "${E[@]}" --members ${members:-3} --folds 5 --fold $1 --metrics-only; }
-  ( ensfold 0; ensfold 2; ensfold 4 ) &
-  ( ensfold 1; ensfold 3 ) &
+  folds "0 2 4" "$dir" "$name" "${run[@]}" "${E[@]}" --members ${members:-3} &
+  folds "1 3" "$dir" "$name" "${run[@]}" "${E[@]}" --members ${members:-3} &
   wait
-  cp "$runs/$dir"/*.metrics.json trainer/results/$dir/
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
 fi
@@ -213,11 +218,7 @@ if [ "${1:-}" = cv-angular ]; then
   featurize mp_elastic-angular $S/mp_elastic/data.csv --angular-cutoff 4
   featurize oqmd_mp_perovskites-angular $S/oqmd_perovskites/data.csv $S/mp_perovskites/data.csv --angular-cutoff 4
   featurize cmr-angular $S/cmr_perovskites/data.csv --angular-cutoff 4
-  mkdir -p "$runs/cv_angular" trainer/results/cv_angular
-  angular() { # name data target unit [options...]
-    local name=$1; shift
-    for k in 0 1 2 3 4; do train "cv_angular/$name.fold$k" "$@" --members 1 --folds 5 --fold $k --metrics-only; done
-  }
+  angular() { local name=$1; shift; folds "0 1 2 3 4" cv_angular "$name" "$@" --members 1; } # name data target unit [options...]
   (
     angular mp_elastic-K_Voigt mp_elastic-angular K_Voigt GPa --log10 "${E[@]}" --epochs 150 --patience 150
     angular mp_elastic-G_Voigt mp_elastic-angular G_Voigt GPa --log10 "${E[@]}" --epochs 150 --patience 150
@@ -228,7 +229,6 @@ if [ "${1:-}" = cv-angular ]; then
     angular cmr_perovskites-e_form cmr-angular e_form eV/atom "${E[@]}" --epochs 100 --patience 100 --feature-dropout 0.3 --weight-decay 0.05
   ) &
   wait
-  cp "$runs"/cv_angular/*.metrics.json trainer/results/cv_angular/
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
 fi
@@ -237,12 +237,7 @@ fi
 if [ "${1:-}" = cv-carbon-cells ]; then
   cellcv() { # directory data [options...]
     local dir=$1 file=$2; shift 2
-    mkdir -p "$runs/$dir" trainer/results/$dir
-    for k in 0 1 2 3 4; do
-      train "$dir/carbon_24-energy_per_atom.fold$k" "$file" energy_per_atom eV/atom --positional none "${E[@]}" --epochs 120 --patience 120 \
-        --members 1 --folds 5 --fold $k --metrics-only "$@"
-    done
-    cp "$runs/$dir"/*.metrics.json trainer/results/$dir/
+    folds "0 1 2 3 4" "$dir" carbon_24-energy_per_atom "$file" energy_per_atom eV/atom --positional none "${E[@]}" --epochs 120 --patience 120 --members 1 "$@"
   }
   cellcv cv_lattice carbon_24 &
   cellcv cv_volume carbon_24 --cell volume &
@@ -271,12 +266,7 @@ fi
 # feature dropout only, OQMD + MP formation energy without regularisation, the CMR gap as one clipped L1 regression (folds 0 and 3
 # only) and with its non-metal threshold fixed at log(positive weight) (fold 0 only); about 50 minutes on 2 cores.
 if [ "${1:-}" = cv-variants ]; then
-  variant() { # directory name data target unit folds [options...]
-    local dir=$1 name=$2 file=$3 target=$4 unit=$5 folds=$6; shift 6
-    mkdir -p "$runs/$dir" trainer/results/$dir
-    for k in $folds; do train "$dir/$name.fold$k" "$file" "$target" "$unit" "$@" --members 1 --folds 5 --fold $k --metrics-only; done
-    cp "$runs/$dir"/*.metrics.json trainer/results/$dir/
-  }
+  variant() { local ks=$6; folds "$ks" "${@:1:5}" "${@:7}" --members 1; } # directory name data target unit "K..." [options...]
   ( variant cv_unregularised cmr_perovskites-e_form cmr e_form eV/atom "0 1 2 3 4" "${E[@]}" --epochs 100 --patience 100
     variant cv_oqmd_unregularised oqmd_mp_perovskites-formation_energy oqmd_mp_perovskites formation_energy eV/atom "0 1 2 3 4" "${E[@]}" --epochs 80 --patience 80
     variant cv_oqmd_gap_regularised oqmd_mp_perovskites-band_gap oqmd_mp_perovskites band_gap eV "0 1 2 3 4" --head gap "${E[@]}" --epochs 80 --patience 80 \
@@ -290,16 +280,21 @@ if [ "${1:-}" = cv-variants ]; then
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
 fi
-# The pair readout on CMR e_form (docs/models.md): one network per fold, the cv-angular step's CMR command + --pair-readout 32,
-# to compare fold by fold with it; about 30 minutes on 2 cores.
+# The pair readout (docs/models.md): one network per fold, the cv-angular step's commands + --pair-readout 32, to compare fold
+# by fold with them: CMR e_form (about 30 minutes on 2 cores), then OQMD + MP formation energy and the moduli (about 30 more).
 if [ "${1:-}" = cv-pair-readout ]; then
-  mkdir -p "$runs/cv_pair_readout" trainer/results/cv_pair_readout
-  prfold() { for k in "$@"; do train "cv_pair_readout/cmr_perovskites-e_form.fold$k" cmr-angular e_form eV/atom "${E[@]}" --epochs 100 --patience 100 \
-    --feature-dropout 0.3 --weight-decay 0.05 --pair-readout 32 --members 1 --folds 5 --fold $k --metrics-only; done; }
-  ( prfold 0 2 4 ) &
-  ( prfold 1 3 ) &
+  readout() { # "K..." name data target unit [options...]
+    local ks=$1 name=$2 file=$3 target=$4 unit=$5; shift 5
+    folds "$ks" cv_pair_readout "$name" "$file" "$target" "$unit" "${E[@]}" "$@" --pair-readout 32 --members 1
+  }
+  CMR_E=(cmr_perovskites-e_form cmr-angular e_form eV/atom --epochs 100 --patience 100 --feature-dropout 0.3 --weight-decay 0.05)
+  ( readout "0 2 4" "${CMR_E[@]}"
+    readout "0 1 2 3 4" oqmd_mp_perovskites-formation_energy oqmd_mp_perovskites-angular formation_energy eV/atom --epochs 80 --patience 80 --feature-dropout 0.3 --weight-decay 0.05 ) &
+  ( readout "1 3" "${CMR_E[@]}"
+    featurize mp_elastic-angular $S/mp_elastic/data.csv --angular-cutoff 4
+    readout "0 1 2 3 4" mp_elastic-K_Voigt mp_elastic-angular K_Voigt GPa --log10 --epochs 150 --patience 150
+    readout "0 1 2 3 4" mp_elastic-G_Voigt mp_elastic-angular G_Voigt GPa --log10 --epochs 150 --patience 150 ) &
   wait
-  cp "$runs"/cv_pair_readout/*.metrics.json trainer/results/cv_pair_readout/
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
 fi
@@ -338,10 +333,8 @@ if [ "${1:-}" = cv ]; then
     cv oqmd_mp_perovskites-band_gap oqmd_mp_perovskites band_gap eV --head gap "${E[@]}" --epochs 80 --patience 80
   ) &
   # (The CMR gap as one L1 regression clipped at 0, folds 0 and 3: the cv-variants step, trainer/results/cv_nonnegative/.)
+  # The fold metrics are committed (trainer/results/cv/, copied by folds): docs/models.md's CV table is checked against them.
   wait
-  # The fold metrics are committed (trainer/results/cv/): docs/models.md's CV table is checked against them.
-  mkdir -p trainer/results/cv
-  cp "$runs"/cv/*.metrics.json trainer/results/cv/ 2>/dev/null || true
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
 fi
