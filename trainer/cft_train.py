@@ -290,10 +290,12 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
             steps += 1
             if args.max_steps and steps >= args.max_steps:
                 break
-        val_mae = float(np.abs(predict(model, data, split["val"], zero) - y_all[split["val"]]).mean())
-        # The gated gap prediction is all zero until the classifier is confident: select on the validation MAE at
-        # the best non-metal threshold (the threshold the exported model will use).
-        score = threshold_mae(model, data, split["val"], y_all, zero, fixed_threshold)[1] if args.head == "gap" else val_mae
+        if args.head == "gap":
+            # The gated gap prediction is all zero until the classifier is confident: select on (and print) the
+            # validation MAE at the best non-metal threshold, the threshold the exported model will use.
+            score = threshold_mae(model, data, split["val"], y_all, zero, fixed_threshold)[1]
+        else:
+            score = float(np.abs(predict(model, data, split["val"], zero) - y_all[split["val"]]).mean())
         if args.schedule == "plateau":
             scheduler.step(score)
         improved = score < best or args.select == "last"
@@ -302,7 +304,7 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
             best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
         else:
             since += 1
-        print(f"{tag}epoch {epoch:3d}  train loss {total / len(order):.4f}  val MAE {val_mae:.4f} {args.unit}"
+        print(f"{tag}epoch {epoch:3d}  train loss {total / len(order):.4f}  val MAE {score:.4f} {args.unit}"
               f"{'  *' if improved else ''}  lr {optimiser.param_groups[0]['lr']:.1e}  {time.time() - started:.0f}s", flush=True)
         if since >= args.patience or (args.max_steps and steps >= args.max_steps):
             break
