@@ -16,6 +16,7 @@
 #   bash trainer/reproduce.sh cv-ensemble-cmr-gap (CMR band gap: 3-network ensembles per fold, 5 folds)
 #   bash trainer/reproduce.sh cv-ensemble-cmr-gap-pairs (CMR band gap with the pair readout: 8-network ensembles per fold, 5 folds, about 12 minutes on 2 cores)
 #   bash trainer/reproduce.sh screen-pair-readout (CMR e_form with the pair readout: width, dropout, weight decay varied on fold 0)
+#   bash trainer/reproduce.sh cv-pair-readout-d128 (CMR e_form with the pair readout at width 128, one network per fold)
 #   bash trainer/reproduce.sh gap-pairs-fold0 (the pair-readout gap recipe varied on fold 0, about 15 minutes)
 #   bash trainer/reproduce.sh cv-pair-readout (the pair readout on CMR e_form, OQMD + MP formation energy and the moduli, one network per fold)
 #   bash trainer/reproduce.sh cv-variants (recipe variants cross-validated beside the shipped ones: unregularised, feature dropout, OQMD unregularised, clipped-L1 gap)
@@ -314,6 +315,18 @@ if [ "${1:-}" = screen-pair-readout ]; then
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
 fi
+# CMR e_form with the pair readout at width 128 (8 heads, feed-forward 256; the screen-pair-readout step's best on fold 0):
+# one network per fold, 100 epochs, to compare fold by fold with cv-pair-readout's CMR row. Fold 0 is the screen's d128 run
+# (the same command; copy it to skip it).
+if [ "${1:-}" = cv-pair-readout-d128 ]; then
+  D128=(cmr_perovskites-e_form cmr-angular e_form eV/atom "${E[@]}" --epochs 100 --patience 100 --feature-dropout 0.3 --weight-decay 0.05
+        --d 128 --heads 8 --ff 256 --pair-readout 32 --members 1)
+  folds "0 2 4" cv_pair_readout_d128 "${D128[@]}" &
+  folds "1 3" cv_pair_readout_d128 "${D128[@]}" &
+  wait
+  /usr/bin/python3 trainer/report.py trainer/results cv
+  exit 0
+fi
 # The CMR band gap's pair-readout recipe varied on fold 0 (docs/models.md, "The CMR band gap"): about 15 minutes on one core.
 if [ "${1:-}" = gap-pairs-fold0 ]; then
   mkdir -p "$runs/gap_pairs_fold0" trainer/results/gap_pairs_fold0
@@ -329,7 +342,7 @@ fi
 # Everything README and docs report, one step after another: about 18 hours on 2 cores (the sum of the steps' measured
 # times, from their runs' own timings; not run end to end in one go).
 if [ "${1:-}" = all ]; then
-  for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-pair-readout-200 cv-ensemble-cmr-gap cv-ensemble-cmr-gap-pairs gap-pairs-fold0 cv-angular cv-pair-readout screen-pair-readout cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit site-composition; do
+  for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-pair-readout-200 cv-ensemble-cmr-gap cv-ensemble-cmr-gap-pairs gap-pairs-fold0 cv-angular cv-pair-readout screen-pair-readout cv-pair-readout-d128 cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit site-composition; do
     echo "== reproduce.sh $step ($(date -u +%H:%M:%S))"
     if [ $step = shipped-and-earlier ]; then bash "$0"; else bash "$0" $step; fi
   done
