@@ -303,7 +303,7 @@ if [ "${1:-}" = cv-pair-readout ]; then
   exit 0
 fi
 # The pair-readout recipe for CMR e_form varied on fold 0 (docs/models.md, toward the aim 0.027): one network each, 100
-# epochs, the cv-pair-readout step's fold-0 network as the baseline; chosen by validation MAE. About 45 minutes on 2 cores.
+# epochs, the cv-pair-readout step's fold-0 network as the baseline; chosen by validation MAE. About 50 minutes on 2 cores beside other runs (5,396 s of training).
 if [ "${1:-}" = screen-pair-readout ]; then
   mkdir -p "$runs/screen_pair_readout" trainer/results/screen_pair_readout
   one0() { local name=$1; shift; train "screen_pair_readout/$name" cmr-angular e_form eV/atom "${E[@]}" --epochs 100 --patience 100 \

@@ -140,11 +140,13 @@ def test_oqmd_zero_shot_table_comes_from_the_committed_metrics():
 
 
 def test_cv_variant_and_screen_tables_come_from_the_committed_metrics():
-    """docs/models.md's CV-variant and regularisation-screen tables are report.py's renderings of trainer/results/."""
+    """docs/models.md's CV-variant, regularisation-screen and pair-readout-screen tables are report.py's renderings of trainer/results/."""
     text = open(os.path.join(REPO, "docs", "models.md"), encoding="utf-8").read()
     results = os.path.join(REPO, "trainer", "results")
-    for expected, header in [(report.cv_variants_table(results), report.CV_VARIANTS_HEADER), (report.screen_table(results), report.SCREEN_HEADER)]:
+    for expected, header in [(report.cv_variants_table(results), report.CV_VARIANTS_HEADER), (report.screen_table(results), report.SCREEN_HEADER),
+                             (report.screen_table(results, report.SCREEN_PAIR_READOUT, report.SCREEN_PAIR_READOUT_HEADER), report.SCREEN_PAIR_READOUT_HEADER)]:
         assert len(expected) >= 6
         start = text.index(header)
         assert text[start:].splitlines()[:len(expected)] == expected
     assert len(report.cv_variants_table(results)) == 2 + len(report.CV_VARIANTS), "every variant has its 5 folds"
+    assert len(report.screen_table(results, report.SCREEN_PAIR_READOUT)) == 2 + len(report.SCREEN_PAIR_READOUT), "every screened recipe has its run"
