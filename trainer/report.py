@@ -84,6 +84,7 @@ CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the
                ("cv_ens3_e200", "cmr_perovskites-e_form", "CMR `e_form`: the shipped recipe at 200 epochs, an ensemble of 3 networks per fold (seeds 0–2)"),
                ("cv_ens3_angular_e200", "cmr_perovskites-e_form", "CMR `e_form`: + three-body channels (`--angular-cutoff 4`; shipped 2026-12-06 before the pair readout), 200 epochs, an ensemble of 3 networks per fold (seeds 0–2)"),
                ("cv_ens3_pair_readout_e200", "cmr_perovskites-e_form", "CMR `e_form`: + three-body channels + the pair readout (`--pair-readout 32`; shipped since 2026-12-06), 200 epochs, an ensemble of 3 networks per fold (seeds 0–2), as shipped"),
+               ("cv_pair_readout_d128", "cmr_perovskites-e_form", "CMR `e_form`: + three-body channels + the pair readout at width 128 (8 heads, feed-forward 256), 100 epochs"),
                ("cv_oqmd_unregularised", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: the earlier recipe (no dropout, weight decay 1e-4)"),
                ("cv", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: + dropout 0.3 on the Fourier projection + weight decay 0.05"),
                ("cv", "oqmd_mp_perovskites-band_gap", "OQMD + MP `band_gap`: shipped recipe (no dropout, weight decay 1e-4)"),

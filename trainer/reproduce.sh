@@ -2,7 +2,7 @@
 # Reproduces every trained model and table in README: exports the datasets with `cft featurize`, trains the shipped
 # ensembles into trainer/runs/ (*.onnx, *.metrics.json, *.parity.png, *.testvectors.json, *.log), copies them into
 # models/, then the earlier single-network ablation and zero-shot runs on perov_5/carbon_24, then prints README's tables.
-#   bash trainer/reproduce.sh all        (every step below, one after another: about 18 hours on 2 cores, see the step itself)
+#   bash trainer/reproduce.sh all        (every step below, one after another: about 21 hours on 2 cores, see the step itself)
 #   bash trainer/reproduce.sh            (shipped ensembles and the earlier perov_5/carbon_24 runs; two runs at a time; finished runs are skipped)
 #   bash trainer/reproduce.sh shipped    (only the shipped ensembles: about 1.9 hours on 2 cores since CMR e_form trains 200 epochs)
 #   bash trainer/reproduce.sh cv [NAME…] (only the 5-fold cross-validation, README "Cross-validation"; all models, or those named)
@@ -317,7 +317,7 @@ if [ "${1:-}" = screen-pair-readout ]; then
 fi
 # CMR e_form with the pair readout at width 128 (8 heads, feed-forward 256; the screen-pair-readout step's best on fold 0):
 # one network per fold, 100 epochs, to compare fold by fold with cv-pair-readout's CMR row. Fold 0 is the screen's d128 run
-# (the same command; copy it to skip it).
+# (the same command; copy it to skip it). 690-1,590 s per fold on one core beside other runs.
 if [ "${1:-}" = cv-pair-readout-d128 ]; then
   D128=(cmr_perovskites-e_form cmr-angular e_form eV/atom "${E[@]}" --epochs 100 --patience 100 --feature-dropout 0.3 --weight-decay 0.05
         --d 128 --heads 8 --ff 256 --pair-readout 32 --members 1)
@@ -339,7 +339,7 @@ if [ "${1:-}" = gap-pairs-fold0 ]; then
   cp "$runs"/gap_pairs_fold0/*.metrics.json trainer/results/gap_pairs_fold0/
   exit 0
 fi
-# Everything README and docs report, one step after another: about 18 hours on 2 cores (the sum of the steps' measured
+# Everything README and docs report, one step after another: about 21 hours on 2 cores (the sum of the steps' measured
 # times, from their runs' own timings; not run end to end in one go).
 if [ "${1:-}" = all ]; then
   for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-pair-readout-200 cv-ensemble-cmr-gap cv-ensemble-cmr-gap-pairs gap-pairs-fold0 cv-angular cv-pair-readout screen-pair-readout cv-pair-readout-d128 cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit site-composition; do
