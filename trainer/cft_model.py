@@ -104,7 +104,8 @@ class CftModel(nn.Module):
     def __init__(self, feature_count: int, d: int = 128, heads: int = 8, blocks: int = 3, ff: int = 256,
                  dropout: float = 0.0, head: str = "regression", target_mean: float = 0.0, target_std: float = 1.0,
                  radial: int = 0, element_properties: torch.Tensor | None = None, feature_dropout: float = 0.0, fourier_init: str = "default",
-                 cell: str = "lattice", pair_readout: int = 0, readout_dropout: float = 0.0, gap_rule: str = "gate"):
+                 cell: str = "lattice", pair_readout: int = 0, readout_dropout: float = 0.0, gap_rule: str = "gate",
+                 site_roles: int = 0, role_width: int = 16, pooled_state: bool = True):
         super().__init__()
         self.radial = radial
         self.cell_kind = cell
@@ -140,7 +141,23 @@ class CftModel(nn.Module):
             self.pair_species_j = nn.Linear(d, d, bias=False)
             self.pair_species_out = nn.Linear(d, pair_readout)
             self.pair_filter = nn.Linear(radial, pair_readout, bias=False)
-        self.readout = nn.Sequential(nn.Linear(d + pair_readout, d), nn.SiLU(), nn.Linear(d, outputs))
+        # Site-role readout (site_roles = K > 0): each site is softly assigned to one of K roles from its environment, the
+        # orbit-summed radial histogram sum_j P_ij (the site's full-cell radial distribution: 12 anions at ~2.8 Å for a
+        # perovskite A site, 6 at ~2.0 Å for B), and the head reads, per role, the multiplicity-weighted mean of a small
+        # projection (role_width numbers) of the sites' element vectors: which element sits in which environment, the
+        # A/B/anion-set interaction a CMR band gap depends on (docs/models.md). Unique sites = full cell still holds (a
+        # site's histogram and element are the same for every atom of its orbit); so does any choice of cell or origin.
+        self.site_roles, self.role_width = site_roles, role_width
+        if site_roles:
+            if not radial:
+                raise ValueError("site_roles needs pair features (radial > 0)")
+            self.role_of = nn.Sequential(nn.Linear(radial, 16), nn.SiLU(), nn.Linear(16, site_roles))
+            self.role_value = nn.Linear(d, site_roles * role_width)
+        # pooled_state False: the head reads only the readouts above (a low-capacity model of which element sits where).
+        self.pooled_state = pooled_state
+        if not pooled_state and not (pair_readout or site_roles):
+            raise ValueError("without the pooled state the head needs a pair or site-role readout")
+        self.readout = nn.Sequential(nn.Linear(d * pooled_state + pair_readout + site_roles * role_width, d), nn.SiLU(), nn.Linear(d, outputs))
         self.readout_dropout = nn.Dropout(readout_dropout)
         self.gap_rule = gap_rule
         self.register_buffer("target_mean", torch.tensor(float(target_mean)))
@@ -164,12 +181,15 @@ class CftModel(nn.Module):
         for block in self.blocks:
             x = block(x, key_bias, pair)
         x = self.final_norm(x)
-        pooled = (x * weight[..., None]).sum(1) / atoms[:, None]
-        if not self.pair_readout:
-            return pooled
-        species = nn.functional.silu(self.pair_species_i(element)[:, :, None, :] + self.pair_species_j(element)[:, None, :, :])
-        pair_sum = (weight[:, :, None, None] * self.pair_species_out(species) * self.pair_filter(pair)).sum((1, 2)) / atoms[:, None]
-        return torch.cat([pooled, pair_sum], dim=-1)
+        parts = [(x * weight[..., None]).sum(1) / atoms[:, None]]
+        if self.pair_readout:
+            species = nn.functional.silu(self.pair_species_i(element)[:, :, None, :] + self.pair_species_j(element)[:, None, :, :])
+            parts.append((weight[:, :, None, None] * self.pair_species_out(species) * self.pair_filter(pair)).sum((1, 2)) / atoms[:, None])
+        if self.site_roles:
+            parts.append(role_pool(torch.softmax(self.role_of(torch.log1p(pair.sum(2))), dim=-1), self.role_value(element), weight))
+        if not self.pooled_state:
+            parts = parts[1:]
+        return parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
 
     def head(self, embedding):
         """Normalised outputs [B, 1 or 2] from the embedding (the readout MLP, with dropout on its hidden layer in training)."""
@@ -192,6 +212,17 @@ class CftModel(nn.Module):
 
     def forward(self, features, atomic_number, weight, lattice, pair=None):
         return self.value_of(self.raw(features, atomic_number, weight, lattice, pair))
+
+
+def role_pool(role: torch.Tensor, value: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """Per role k, the weighted mean of the sites' values for that role: role [..., S, K] (soft assignment, rows sum
+    to 1), value [..., S, K * C] (role k's projection of each site's element vector in [k * C, (k + 1) * C)), weight
+    [..., S] (multiplicity; 0 = padding) -> [..., K * C]. A role no site takes gives ~0."""
+    mass = weight[..., None] * role
+    roles = role.shape[-1]
+    value = value.reshape(value.shape[:-1] + (roles, value.shape[-1] // roles))
+    pooled = (mass[..., None] * value).sum(-3) / (mass.sum(-2)[..., None] + 1e-6)
+    return pooled.flatten(-2)
 
 
 def probability_rule(logit: torch.Tensor, gap: torch.Tensor) -> torch.Tensor:
@@ -288,7 +319,7 @@ class StackedEnsemble(nn.Module):
         members = list(ensemble.members)
         first = members[0]
         self.radial, self.head_kind, self.log10_target, self.cell_kind = first.radial, first.head_kind, first.log10_target, first.cell_kind
-        self.pair_readout, self.gap_rule = first.pair_readout, first.gap_rule
+        self.pair_readout, self.gap_rule, self.site_roles, self.pooled_state = first.pair_readout, first.gap_rule, first.site_roles, first.pooled_state
         self.uses_element_properties = first.uses_element_properties
         self.heads = first.blocks[0].attention.heads if first.blocks else 1
         self.blocks = len(first.blocks)
@@ -316,6 +347,10 @@ class StackedEnsemble(nn.Module):
                             "pair_species_j_w": weight(lambda m: m.pair_species_j),
                             "pair_species_out_w": weight(lambda m: m.pair_species_out), "pair_species_out_b": vector(lambda m: m.pair_species_out.bias),
                             "pair_filter_w": weight(lambda m: m.pair_filter)})
+        if self.site_roles:
+            buffers.update({"role_of0_w": weight(lambda m: m.role_of[0]), "role_of0_b": vector(lambda m: m.role_of[0].bias),
+                            "role_of2_w": weight(lambda m: m.role_of[2]), "role_of2_b": vector(lambda m: m.role_of[2].bias),
+                            "role_value_w": weight(lambda m: m.role_value), "role_value_b": vector(lambda m: m.role_value.bias)})
         if self.uses_element_properties:
             buffers["element_properties"] = first.element_properties.detach()
             buffers["element_property_w"] = weight(lambda m: m.element_property)
@@ -361,12 +396,19 @@ class StackedEnsemble(nn.Module):
                 x = x + _linear(message, get("message_out_w"), get("message_out_b"))
             x = x + _linear(nn.functional.gelu(_linear(_norm(x, get("norm2_g"), get("norm2_b")), get("ff0_w"), get("ff0_b"))), get("ff2_w"), get("ff2_b"))
         x = _norm(x, self.final_norm_g, self.final_norm_b)
-        pooled = (x * weight[None, :, :, None]).sum(2) / atoms[None, :, None]
+        parts = [(x * weight[None, :, :, None]).sum(2) / atoms[None, :, None]]
         if self.pair_readout:
             species = nn.functional.silu(_linear(element, self.pair_species_i_w, self.pair_species_i_b)[:, :, :, None, :]
                                          + _linear(element, self.pair_species_j_w, None)[:, :, None, :, :])
             pair_terms = _linear(species, self.pair_species_out_w, self.pair_species_out_b) * _linear(pair[None], self.pair_filter_w, None)
-            pooled = torch.cat([pooled, (weight[None, :, :, None, None] * pair_terms).sum((2, 3)) / atoms[None, :, None]], dim=-1)
+            parts.append((weight[None, :, :, None, None] * pair_terms).sum((2, 3)) / atoms[None, :, None])
+        if self.site_roles:
+            environment = torch.log1p(pair.sum(2))[None]
+            role = torch.softmax(_linear(nn.functional.silu(_linear(environment, self.role_of0_w, self.role_of0_b)), self.role_of2_w, self.role_of2_b), dim=-1)
+            parts.append(role_pool(role, _linear(element, self.role_value_w, self.role_value_b), weight[None]))
+        if not self.pooled_state:
+            parts = parts[1:]
+        pooled = parts[0] if len(parts) == 1 else torch.cat(parts, dim=-1)
         out = _linear(nn.functional.silu(_linear(pooled, self.readout0_w, self.readout0_b)), self.readout2_w, self.readout2_b)
         value = out[..., 0] * self.target_std[:, None] + self.target_mean[:, None]
         if self.log10_target:

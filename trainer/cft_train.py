@@ -47,6 +47,12 @@ def parse_args(argv=None):
     p.add_argument("--pair-readout", type=int, default=0,
                    help="channels of the pair readout (0: none): learned element-pair potentials over the pair features, "
                         "summed over pairs of sites, beside the pooled transformer state")
+    p.add_argument("--site-roles", type=int, default=0,
+                   help="roles of the site-role readout (0: none): each site softly assigned to a role from its radial distribution "
+                        "(the orbit-summed pair features), and per role the weighted mean of its sites' element vectors beside the pooled state")
+    p.add_argument("--role-width", type=int, default=16, help="numbers per role in the site-role readout")
+    p.add_argument("--no-pooled-state", action="store_true",
+                   help="the head reads only the pair and site-role readouts, not the pooled transformer state (a low-capacity model)")
     p.add_argument("--readout-dropout", type=float, default=0.0, help="dropout on the readout MLP's hidden layer (training only)")
     p.add_argument("--select", choices=["best", "last"], default="best",
                    help="which weights a member keeps: 'best': the epoch with the best validation score (early stopping); "
@@ -88,6 +94,10 @@ def parse_args(argv=None):
     p.add_argument("--weight-decay", type=float, default=1e-4, help="AdamW weight decay")
     p.add_argument("--feature-dropout", type=float, default=0.0, help="dropout on the Fourier features' projection (training only)")
     p.add_argument("--fourier-init", choices=["default", "zero"], default="default", help="'zero': the Fourier projection starts at 0 (training starts from the pair-only model)")
+    p.add_argument("--members-from", default="",
+                   help="comma-separated .members.pt files (written beside every exported model): their members, in order, "
+                        "instead of training (with the same data, target, split and architecture options); to re-export "
+                        "(e.g. --fp16) or to join members trained in separate processes (--seed S --members K: seeds S … S+K-1)")
     p.add_argument("--max-steps", type=int, default=0, help="stop after this many optimiser steps (smoke runs)")
     p.add_argument("--limit", type=int, default=0, help="use only the first N structures (smoke runs)")
     p.add_argument("--threads", type=int, default=0)
@@ -246,9 +256,7 @@ def composition_baseline(data, split, y_all, mean, std, seed, table, log10=False
 def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed, tag):
     """Trains one member (seed) with early stopping on the validation score; returns it with its best weights."""
     torch.manual_seed(seed)
-    model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std, radial, table,
-                     args.feature_dropout, args.fourier_init, args.cell, args.pair_readout, args.readout_dropout, args.gap_rule)
-    model.log10_target = args.log10
+    model = new_model(args, data, mean, std, radial, table)
     y_train = y_all[split["train"]]
     positives = int((y_train > 0).sum())
     balanced = float(len(y_train) - positives) / positives if args.head == "gap" and positives else 1.0
@@ -316,6 +324,39 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
     return model, epoch, steps
 
 
+def new_model(args, data, mean, std, radial, table):
+    model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std, radial, table,
+                     args.feature_dropout, args.fourier_init, args.cell, args.pair_readout, args.readout_dropout, args.gap_rule,
+                     args.site_roles, args.role_width, not args.no_pooled_state)
+    model.log10_target = args.log10
+    return model
+
+
+def load_members(args, data, mean, std, radial, table):
+    """[(model, epochs, steps)] from --members-from: every file's members in order; exactly --members of them, trained on
+    this split (the normalisation must match) with this architecture (load_state_dict is strict)."""
+    loaded = []
+    for path in args.members_from.split(","):
+        saved = torch.load(path)
+        sibling = path[:-len(".members.pt")] + ".metrics.json" if path.endswith(".members.pt") else ""
+        if "seconds" not in saved and os.path.isfile(sibling):
+            # Written before the members' epochs and time were saved with them: the run's metrics hold them.
+            with open(sibling) as f:
+                saved.update({k: v for k, v in json.load(f).items() if k in ("epochs", "steps", "seconds")})
+        if abs(saved["mean"] - mean) > 1e-9 or abs(saved["std"] - std) > 1e-9:
+            sys.exit(f"cft_train: {path}: its members were trained on another split or target (normalisation {saved['mean']}, {saved['std']}; here {mean}, {std})")
+        for k, state in enumerate(saved["members"]):
+            model = new_model(args, data, mean, std, radial, table)
+            model.load_state_dict(state)
+            model.eval()
+            # Each member's share of its run's training time, so that "seconds" stays the members' training time.
+            loaded.append((model, saved.get("epochs", [0] * len(saved["members"]))[k], saved.get("steps", 0) // len(saved["members"]),
+                           saved.get("seconds", 0.0) / len(saved["members"])))
+    if len(loaded) != args.members:
+        sys.exit(f"cft_train: --members-from holds {len(loaded)} members, --members is {args.members}")
+    return loaded
+
+
 def ensemble_outputs(ensemble, data, indices, zero, batch_size=256):
     """(mean, std, novelty) arrays of the ensemble on the given structures."""
     ensemble.eval()
@@ -338,6 +379,12 @@ def main(argv=None):
         sys.exit("cft_train: --gap-rule probability needs --head gap")
     if args.pair_readout and args.pairs == "none":
         sys.exit("cft_train: --pair-readout reads the pair features: not with --pairs none")
+    if args.site_roles and args.pairs == "none":
+        sys.exit("cft_train: --site-roles reads the pair features: not with --pairs none")
+    if args.no_pooled_state and (args.positional != "none" or args.cell != "volume"):
+        # The graph then reads neither the Fourier features nor the cell (the export drops both inputs); the metadata must
+        # say so, so that the runtime computes neither and skips the symmetry analysis (the output is the same on every cell).
+        sys.exit("cft_train: --no-pooled-state reads no Fourier features and no cell: pass --positional none --cell volume")
     data = FeaturizedDataset(args.data)
     # The runtime gives a niggli model the reduced cell and every other model the standardised one: the data must match.
     if args.cell == "niggli" and (data.cell != "niggli" or args.positional != "none"):
@@ -374,9 +421,14 @@ def main(argv=None):
     zero = args.positional == "none"
     started = time.time()
     members, epochs, steps = [], [], 0
+    trained = load_members(args, data, mean, std, radial, table) if args.members_from else None
     for k in range(args.members):
-        model, epoch, member_steps = train_member(args, data, split, y_all, mean, std, radial, zero, table, args.seed + k,
-                                                  f"member {k + 1}/{args.members} " if args.members > 1 else "")
+        if trained is not None:
+            model, epoch, member_steps, seconds = trained[k]
+            started -= seconds
+        else:
+            model, epoch, member_steps = train_member(args, data, split, y_all, mean, std, radial, zero, table, args.seed + k,
+                                                      f"member {k + 1}/{args.members} " if args.members > 1 else "")
         if k == 0:
             print(f"cft_train: {args.data} target={args.target} structures train/val/test/unseen = "
                   f"{len(split['train'])}/{len(split['val'])}/{len(split['test'])}/{len(split['unseen'])}; "
@@ -402,7 +454,8 @@ def main(argv=None):
               "folds": args.folds, "fold": args.fold,
               "regularisation": {"dropout": args.dropout, "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay},
               "gap_positive_weight": args.gap_positive_weight, "gap_threshold": args.gap_threshold,
-              "gap_rule": args.gap_rule, "pair_readout": args.pair_readout, "readout_dropout": args.readout_dropout, "select": args.select}
+              "gap_rule": args.gap_rule, "pair_readout": args.pair_readout, "readout_dropout": args.readout_dropout, "select": args.select,
+              "site_roles": args.site_roles, "role_width": args.role_width, "pooled_state": not args.no_pooled_state}
     outputs = {name: ensemble_outputs(ensemble, data, idx, zero) for name, idx in split.items()}
     for name, idx in split.items():
         result[name] = metrics(y_all[idx], outputs[name][0])
@@ -467,7 +520,8 @@ def main(argv=None):
         "cft.architecture": json.dumps({"d": args.d, "heads": args.heads, "blocks": args.blocks, "ff": args.ff, "members": args.members,
                                         "element_features": args.element_features, "cell": args.cell, "dropout": args.dropout,
                                         "feature_dropout": args.feature_dropout, "weight_decay": args.weight_decay, "fp16": args.fp16,
-                                        "pair_readout": args.pair_readout, "readout_dropout": args.readout_dropout, "gap_rule": args.gap_rule}),
+                                        "pair_readout": args.pair_readout, "readout_dropout": args.readout_dropout, "gap_rule": args.gap_rule,
+                                        "site_roles": args.site_roles, "role_width": args.role_width, "pooled_state": not args.no_pooled_state}),
     }
     if args.metrics_only:
         with open(stem + ".metrics.json", "w") as f:
@@ -494,7 +548,7 @@ def main(argv=None):
         vectors = vectors[:2] + [int(i) for i in np.argsort(-logits)[:2]]
     write_test_vectors(ensemble, data, vectors, zero, stem + ".testvectors.json")
     # The members' weights, so that an export can be redone (e.g. another graph layout) without retraining.
-    torch.save({"args": vars(args), "mean": mean, "std": std, "radial": radial, "bank": bank,
+    torch.save({"args": vars(args), "mean": mean, "std": std, "radial": radial, "bank": bank, "epochs": epochs, "steps": steps, "seconds": result["seconds"],
                 "members": [m.state_dict() for m in members]}, stem + ".members.pt")
     with open(stem + ".metrics.json", "w") as f:
         json.dump(result, f, indent=2)

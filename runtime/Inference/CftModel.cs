@@ -46,8 +46,13 @@ public sealed class CftModel : IDisposable
     /// <summary>Metadata keys every model must carry.</summary>
     public static readonly IReadOnlyList<string> RequiredMetadata = ["cft.version", "cft.layout", "cft.feature_count", "cft.frequencies", "cft.target", "cft.unit", "cft.elements"];
 
-    private static readonly string[] InputNames = ["features", "atomic_number", "weight", "lattice"];
-    private static readonly string[] InputNamesWithPairs = ["features", "atomic_number", "weight", "lattice", "pair"];
+    /// <summary>The inputs a model may have, in this order (trainer/cft_export.py's names): <c>atomic_number</c> and
+    /// <c>weight</c> always; <c>features</c> and <c>lattice</c> unless the graph reads neither (ONNX export drops an
+    /// unused input: a model whose head reads only element and pair readouts, metadata <c>cft.positional</c> none and
+    /// <c>cft.cell</c> volume); <c>pair</c> with pair features (metadata <c>cft.pair</c>).</summary>
+    public static readonly IReadOnlyList<string> InputNames = ["features", "atomic_number", "weight", "lattice", "pair"];
+    // The inputs this model's session declares, in InputNames' order (set when the session is built).
+    private string[] _inputs = [];
     /// <summary>The outputs a model may have: <c>prediction</c> (required), and for ensembles (format 1.1) <c>std</c>
     /// and <c>novelty</c>; the names trainer/cft_export.py writes.</summary>
     public static readonly IReadOnlyList<string> OutputNames = ["prediction", "std", "novelty", TensorOutputName];
@@ -226,7 +231,8 @@ public sealed class CftModel : IDisposable
         }
         try
         {
-            CheckSignature(Path, session, Layout, Pairs, Tensor);
+            CheckSignature(Path, session, Layout, Pairs, Tensor, UsesFourierFeatures, Cell);
+            _inputs = InputNames.Where(session.InputMetadata.ContainsKey).ToArray();
             _outputs = OutputNames.Where(session.OutputMetadata.ContainsKey).ToArray();
             return session;
         }
@@ -268,16 +274,28 @@ public sealed class CftModel : IDisposable
     }
 
     /// <summary>Checks the session's inputs and outputs against the metadata.</summary>
-    private static void CheckSignature(string path, InferenceSession session, FeatureLayout layout, PairFeaturizer? pairs, Tensors.TensorKind? tensor)
+    private static void CheckSignature(string path, InferenceSession session, FeatureLayout layout, PairFeaturizer? pairs, Tensors.TensorKind? tensor,
+        bool usesFourierFeatures, CellDescriptor cell)
     {
-        foreach (var (name, type) in new[] { ("features", typeof(float)), ("atomic_number", typeof(long)), ("weight", typeof(float)), ("lattice", typeof(float)) })
+        foreach (var name in session.InputMetadata.Keys)
+            if (!InputNames.Contains(name))
+                throw new CftModelException($"{path}: the model has an input '{name}'; this runtime gives {string.Join(", ", InputNames)}");
+        // Without 'features' or 'lattice' the graph does not read them; the metadata must then say so, so that the
+        // runtime neither computes the Fourier features nor runs the symmetry analysis for it.
+        foreach (var (name, type, required) in new[] { ("features", typeof(float), usesFourierFeatures), ("atomic_number", typeof(long), true),
+                     ("weight", typeof(float), true), ("lattice", typeof(float), cell == CellDescriptor.Lattice || tensor is not null) })
         {
             if (!session.InputMetadata.TryGetValue(name, out var input))
-                throw new CftModelException($"{path}: the model has no input '{name}' (inputs: {string.Join(", ", session.InputMetadata.Keys)})");
+            {
+                if (!required) continue;
+                throw new CftModelException($"{path}: the model has no input '{name}' (inputs: {string.Join(", ", session.InputMetadata.Keys)})" +
+                    (name == "features" ? "; a model that reads no Fourier features says so with metadata 'cft.positional' = none" :
+                     name == "lattice" ? "; a model that reads no cell says so with metadata 'cft.cell' = volume" : ""));
+            }
             if (input.ElementType != type)
                 throw new CftModelException($"{path}: input '{name}' is {input.ElementType.Name}, expected {type.Name}");
         }
-        if (session.InputMetadata["features"].Dimensions is { Length: 3 } d && d[2] != layout.FeatureCount)
+        if (session.InputMetadata.TryGetValue("features", out var featureInput) && featureInput.Dimensions is { Length: 3 } d && d[2] != layout.FeatureCount)
             throw new CftModelException($"{path}: input 'features' has {d[2]} columns, expected {layout.FeatureCount}");
         bool hasPair = session.InputMetadata.TryGetValue("pair", out var pair);
         if (hasPair && pairs is null) throw new CftModelException($"{path}: the model has an input 'pair' but metadata 'cft.pair' is empty: the pair features it expects are unknown");
@@ -338,14 +356,18 @@ public sealed class CftModel : IDisposable
         using var lattice = OrtValue.CreateTensorValueFromMemory(input.Lattice, [input.Batch, 3, 3]);
         using var runOptions = new RunOptions();
         var session = Session;
-        if (Pairs is not null)
+        if (Pairs is not null && (input.Pair is null || input.PairChannelCount != Pairs.ChannelCount))
+            throw new ArgumentException($"{Name} takes pair features with C = {Pairs.ChannelCount} channels; the input has {(input.Pair is null ? "none" : "C = " + input.PairChannelCount)}", nameof(input));
+        using var pair = Pairs is null ? null : OrtValue.CreateTensorValueFromMemory(input.Pair!, [input.Batch, input.Sites, input.Sites, input.PairChannelCount]);
+        var values = _inputs.Select(name => name switch
         {
-            if (input.Pair is null || input.PairChannelCount != Pairs.ChannelCount) throw new ArgumentException($"{Name} takes pair features with C = {Pairs.ChannelCount} channels; the input has {(input.Pair is null ? "none" : "C = " + input.PairChannelCount)}", nameof(input));
-            using var pair = OrtValue.CreateTensorValueFromMemory(input.Pair, [input.Batch, input.Sites, input.Sites, input.PairChannelCount]);
-            using var withPairs = session.Run(runOptions, InputNamesWithPairs, [features, atomic, weight, lattice, pair], _outputs);
-            return Read(withPairs, input.Batch);
-        }
-        using var outputs = session.Run(runOptions, InputNames, [features, atomic, weight, lattice], _outputs);
+            "features" => features,
+            "atomic_number" => atomic,
+            "weight" => weight,
+            "lattice" => lattice,
+            _ => pair!,
+        }).ToArray();
+        using var outputs = session.Run(runOptions, _inputs, values, _outputs);
         return Read(outputs, input.Batch);
     }
 

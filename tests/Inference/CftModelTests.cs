@@ -57,7 +57,8 @@ public class CftModelTests
         // Every shipped model is an ensemble with a domain (cft_train.py's format 1.1).
         Assert.True(model.Domain.IsDescribed, name);
         Assert.NotNull(model.Domain.NoveltyThreshold);
-        Assert.Contains("\"members\": 5", model.Metadata["cft.architecture"]);
+        using (var architecture = System.Text.Json.JsonDocument.Parse(model.Metadata["cft.architecture"]))
+            Assert.True(architecture.RootElement.GetProperty("members").GetInt32() >= 5, $"{name}: fewer than 5 members");
         Assert.NotEmpty(model.Elements);
     }
 

@@ -136,12 +136,54 @@ public class SmokeTrainingTests
         }
     }
 
+    /// <summary>The shipped CMR band gap's kind (trainer/reproduce.sh GAP_ROLES, small): site roles and no pooled state, so the
+    /// graph reads neither Fourier features nor the cell (its export has no such inputs).</summary>
+    private const string SiteRoleGap = "--head gap --blocks 0 --site-roles 3 --role-width 8 --no-pooled-state --positional none --cell volume " +
+        "--element-features none --gap-rule probability --gap-positive-weight 0.001 --gap-threshold calibrated --select last";
+
+    /// <summary>
+    /// A site-role model reads only elements, multiplicities and orbit-summed pair features, so its output is the same on
+    /// every cell of a crystal: the runtime runs it without symmetry analysis, on the Niggli-reduced P1 cell, and gets
+    /// PyTorch's values on the standardised unique sites it was trained on (unique sites = full cell = any cell).
+    /// </summary>
+    [Fact]
+    public void A_site_role_model_needs_no_symmetry_and_gives_the_same_value_on_any_cell()
+    {
+        using var folder = new TempFolder("cft-smoke-roles");
+        Train(folder.Path, "perov_5_sample.csv", "dir_gap", "eV", SiteRoleGap.Split(' '));
+        string onnx = Path.Combine(folder.Path, "smoke.onnx");
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(onnx);
+        Assert.Equal(["atomic_number", "pair", "weight"], session.InputMetadata.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        var vectors = ModelTestData.ReadTestVectors(Path.Combine(folder.Path, "smoke.testvectors.json"));
+        Assert.Contains(vectors.Prediction, v => v > 0);
+        // Metadata that claims the Fourier features (or the standardised cell) for a graph without that input is refused:
+        // the runtime would do the work for nothing.
+        foreach (var (key, value, input) in new[] { ("cft.positional", "fourier", "features"), ("cft.cell", "lattice", "lattice") })
+        {
+            string claiming = ModelTestData.CopyWithMetadata(onnx, "claims-" + input, m => m[key] = value);
+            var e = Assert.Throws<CftModelException>(() => CftModel.Load(claiming).Dispose());
+            Assert.Contains($"no input '{input}'", e.Message);
+            Assert.Contains(key, e.Message);
+        }
+        using var predictor = new CftPredictor([CftModel.Load(onnx)]);
+        Assert.False(predictor.Models[0].NeedsSymmetry);
+        string sample = Path.Combine(TestData.RepositoryRoot, "data", "examples", "perov_5_sample.csv");
+        var byId = StructureSource.Enumerate([sample]).Select(r => r.Crystal!).ToDictionary(c => c.Id!);
+        var results = predictor.Predict(vectors.Ids.Select(id => byId[id]).ToList(), 2, outOfDomain: true);
+        for (int i = 0; i < vectors.Ids.Length; i++)
+        {
+            var p = results[i].Predictions.Single();
+            Assert.True(ModelTestData.Close(p.Value, vectors.Prediction[i], 1e-4), $"{vectors.Ids[i]}: pipeline {p.Value}, PyTorch {vectors.Prediction[i]}");
+        }
+    }
+
     /// <summary>Every model kind that is shipped: gap head (members gated, or the pair readout with the members'
     /// probabilities averaged; its non-metal weight 0.001 puts the calibrated threshold at log 0.001, so that the smoke
     /// model calls non-metals and the vectors cover the open branch), plain regression (with and without pair features), log10 moduli, fp16 weights.</summary>
     [Theory]
     [InlineData("perov_5_sample.csv", "dir_gap", "eV", "--head gap")]
     [InlineData("perov_5_sample.csv", "dir_gap", "eV", "--head gap --pair-readout 8 --readout-dropout 0.2 --gap-rule probability --gap-positive-weight 0.001 --gap-threshold calibrated --select last")]
+    [InlineData("perov_5_sample.csv", "dir_gap", "eV", SiteRoleGap)]
     [InlineData("perov_5_sample.csv", "heat_ref", "eV/cell", "--pairs none")]
     [InlineData("carbon_24_sample.csv", "energy_per_atom", "eV/atom", "--positional none")]
     [InlineData("mp_elastic_sample.csv", "K_Voigt", "GPa", "--log10")]
@@ -159,7 +201,7 @@ public class SmokeTrainingTests
         Assert.Equal(target, model.Property);
         Assert.Equal(unit, model.Unit);
         Assert.Equal(option == "--pairs", model.Pairs is null);
-        Assert.Equal(option != "--positional", model.UsesFourierFeatures);
+        Assert.Equal(!options.Contains("--positional none"), model.UsesFourierFeatures);
         Assert.True(model.Domain.IsDescribed);
         Assert.NotNull(model.Domain.NoveltyThreshold);
         // fp16: the weights are stored as half-precision initializers, read through Casts (trainer/cft_export.py store_fp16).
