@@ -5,6 +5,8 @@ import numpy as np
 import onnx
 import torch
 
+# The graph's inputs, then "pair" for a model with pair features (the runtime's CftModel.InputNames, checked by a test);
+# the export drops an input the graph does not read (a site-role model reads neither features nor lattice).
 INPUT_NAMES = ["features", "atomic_number", "weight", "lattice"]
 # EnsembleModel's outputs, in order (the runtime reads them by name; see CftModel.OutputNames in runtime/Inference).
 OUTPUT_NAMES = ["prediction", "std", "novelty"]

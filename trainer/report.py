@@ -18,7 +18,7 @@ def mae(m, split="test"):
     return f"{m[split]['mae']:.4f}" if m and m.get(split, {}).get("count") else "—"
 
 
-SHIPPED_HEADER = ("| model | unit | test MAE, ensemble | one member (mean ± std of 5 seeds) | train-mean baseline | "
+SHIPPED_HEADER = ("| model | unit | test MAE, ensemble | one member (mean ± std over the members: 5 seeds, 16 for the CMR gap) | train-mean baseline | "
                   "composition-only baseline | always-zero | test R² | test n |")
 CALIBRATION_HEADER = "| model | test errors within ±2σ | Spearman(σ, abs error) | mean σ | test structures above the novelty threshold |"
 
@@ -85,6 +85,9 @@ CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the
                ("cv_ens3_angular_e200", "cmr_perovskites-e_form", "CMR `e_form`: + three-body channels (`--angular-cutoff 4`; shipped 2026-12-06 before the pair readout), 200 epochs, an ensemble of 3 networks per fold (seeds 0–2)"),
                ("cv_ens3_pair_readout_e200", "cmr_perovskites-e_form", "CMR `e_form`: + three-body channels + the pair readout (`--pair-readout 32`; shipped since 2026-12-06), 200 epochs, an ensemble of 3 networks per fold (seeds 0–2), as shipped"),
                ("cv_pair_readout_d128", "cmr_perovskites-e_form", "CMR `e_form`: + three-body channels + the pair readout at width 128 (8 heads, feed-forward 256), 100 epochs"),
+               ("cv", "cmr_perovskites-gap_gllbsc", "CMR `gap_gllbsc`: the transformer recipe shipped before the site-role readout (gap head, members gated at a searched threshold)"),
+               ("cv_ens8_gap_roles", "cmr_perovskites-gap_gllbsc", "CMR `gap_gllbsc`: site-role readout, no pooled state (`GAP_ROLES`), an ensemble of 8 networks per fold"),
+               ("cv_ens16_gap_roles", "cmr_perovskites-gap_gllbsc", "CMR `gap_gllbsc`: the same with 16 networks per fold (shipped since 2026-12-06), as shipped"),
                ("cv_oqmd_unregularised", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: the earlier recipe (no dropout, weight decay 1e-4)"),
                ("cv", "oqmd_mp_perovskites-formation_energy", "OQMD + MP `formation_energy`: + dropout 0.3 on the Fourier projection + weight decay 0.05"),
                ("cv", "oqmd_mp_perovskites-band_gap", "OQMD + MP `band_gap`: shipped recipe (no dropout, weight decay 1e-4)"),
@@ -106,18 +109,20 @@ CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the
                ("cv", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt` (log10 trained; MAE in GPa): shipped recipe"),
                ("cv_angular", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt`: + three-body channels (`--angular-cutoff 4`)"),
                ("cv_pair_readout", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt`: + three-body channels + the pair readout (`--pair-readout 32`)")]
-CV_VARIANTS_HEADER = "| recipe | CV MAE (mean ± std over the folds; one network per fold unless an ensemble is named) | each fold | folds | unit |"
+CV_VARIANTS_HEADER = "| recipe | CV MAE (mean ± std over the folds; one network per fold unless an ensemble is named) | each fold | always-zero (gaps) | folds | unit |"
 
 
 def cv_variants_table(results):
     import statistics
-    lines = [CV_VARIANTS_HEADER, "|---|---:|---|---:|---|"]
+    lines = [CV_VARIANTS_HEADER, "|---|---:|---|---|---:|---|"]
     for directory, name, label in CV_VARIANTS:
         folds = cv_folds(os.path.join(results, directory), name)
         if len(folds) < 5:
             continue
         maes = [f["test"]["mae"] for f in folds]
-        lines.append(f"| {label} | {statistics.mean(maes):.4f} ± {statistics.stdev(maes):.4f} | {', '.join(f'{v:.4f}' for v in maes)} | {len(folds)} | {folds[0]['unit']} |")
+        zeros = [f.get("baseline_always_zero_mae") for f in folds]
+        zero = "—" if None in zeros else f"{statistics.mean(zeros):.4f} ({', '.join(f'{v:.4f}' for v in zeros)})"
+        lines.append(f"| {label} | {statistics.mean(maes):.4f} ± {statistics.stdev(maes):.4f} | {', '.join(f'{v:.4f}' for v in maes)} | {zero} | {len(folds)} | {folds[0]['unit']} |")
     return lines
 
 

@@ -35,6 +35,17 @@ public class CftModelTests
         }
     }
 
+    /// <summary>The trainer's export and the runtime name the graph's inputs and outputs alike (one list each side, checked here).</summary>
+    [Fact]
+    public void The_trainer_and_the_runtime_name_the_inputs_and_outputs_alike()
+    {
+        string export = File.ReadAllText(Path.Combine(TestData.RepositoryRoot, "trainer", "cft_export.py"));
+        string[] Names(string variable) => System.Text.RegularExpressions.Regex.Match(export, $@"(?m)^{variable} = \[(.*)\]$").Groups[1].Value
+            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(n => n.Trim('"')).ToArray();
+        Assert.Equal([.. Names("INPUT_NAMES"), "pair"], CftModel.InputNames);
+        Assert.Equal(Names("OUTPUT_NAMES"), CftModel.OutputNames.Where(n => n != CftModel.TensorOutputName));
+    }
+
     /// <summary>models/ stays small enough for a git repository: at most 40 MB in all (the issue's budget).</summary>
     [Fact]
     public void The_shipped_models_fit_the_repository_budget()
