@@ -108,7 +108,9 @@ CV_VARIANTS = [("cv_unregularised", "cmr_perovskites-e_form", "CMR `e_form`: the
                ("cv_pair_readout", "mp_elastic-K_Voigt", "mp_elastic `K_Voigt`: + three-body channels + the pair readout (`--pair-readout 32`; shipped since 2026-12-06)"),
                ("cv", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt` (log10 trained; MAE in GPa): shipped recipe"),
                ("cv_angular", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt`: + three-body channels (`--angular-cutoff 4`)"),
-               ("cv_pair_readout", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt`: + three-body channels + the pair readout (`--pair-readout 32`)")]
+               ("cv_pair_readout", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt`: + three-body channels + the pair readout (`--pair-readout 32`)"),
+               ("cv_ens3_g", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt`: shipped recipe, an ensemble of 3 networks per fold (seeds 0–2)"),
+               ("cv_ens3_g_angular", "mp_elastic-G_Voigt", "mp_elastic `G_Voigt`: + three-body channels (`--angular-cutoff 4`), an ensemble of 3 networks per fold (seeds 0–2)")]
 CV_VARIANTS_HEADER = "| recipe | CV MAE (mean ± std over the folds; one network per fold unless an ensemble is named) | each fold | always-zero (gaps) | folds | unit |"
 
 

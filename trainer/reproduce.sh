@@ -17,6 +17,7 @@
 #   bash trainer/reproduce.sh cv-ensemble-cmr-gap-pairs (CMR band gap with the pair readout: 8-network ensembles per fold, 5 folds, about 12 minutes on 2 cores)
 #   bash trainer/reproduce.sh cv-ensemble-cmr-gap-roles (CMR band gap with the site-role readout: 8-network ensembles per fold, about 10 minutes on 2 cores)
 #   bash trainer/reproduce.sh cv-ensemble-cmr-gap-roles-16 (the same with 16 networks per fold, as shipped: about 20 minutes on 2 cores)
+#   bash trainer/reproduce.sh cv-ensemble-g, cv-ensemble-g-angular (G_Voigt as shipped, and with three-body channels: 3 networks per fold; about 10 minutes each on 2 cores)
 #   bash trainer/reproduce.sh screen-pair-readout (CMR e_form with the pair readout: width, dropout, weight decay varied on fold 0)
 #   bash trainer/reproduce.sh cv-pair-readout-d128 (CMR e_form with the pair readout at width 128, one network per fold)
 #   bash trainer/reproduce.sh gap-pairs-fold0 (the pair-readout gap recipe varied on fold 0, about 15 minutes)
@@ -217,6 +218,8 @@ case "${1:-}" in
   cv-ensemble-cmr-gap) dir=cv_ens3_gap name=cmr_perovskites-gap_gllbsc run=(cmr gap_gllbsc eV --head gap --epochs 100 --patience 100) ;;
   cv-ensemble-cmr-gap-pairs) dir=cv_ens8_gap_pairs name=cmr_perovskites-gap_gllbsc members=8 run=(cmr gap_gllbsc eV "${GAP_PAIRS[@]}") ;;
   cv-ensemble-cmr-gap-roles) dir=cv_ens8_gap_roles name=cmr_perovskites-gap_gllbsc members=8 run=(cmr gap_gllbsc eV "${GAP_ROLES[@]}") last=(--d 128) ;;
+  cv-ensemble-g) dir=cv_ens3_g name=mp_elastic-G_Voigt run=(mp_elastic G_Voigt GPa --log10 --epochs 150 --patience 150) ;;
+  cv-ensemble-g-angular) dir=cv_ens3_g_angular name=mp_elastic-G_Voigt run=(mp_elastic-angular G_Voigt GPa --log10 --epochs 150 --patience 150) ;;
   cv-ensemble-cmr-gap-roles-16) dir=cv_ens16_gap_roles name=cmr_perovskites-gap_gllbsc members=16 run=(cmr gap_gllbsc eV "${GAP_ROLES[@]}") last=(--d 128) ;;
   *) dir= ;;
 esac
@@ -349,7 +352,7 @@ fi
 # Everything README and docs report, one step after another: about 21 hours on 2 cores (the sum of the steps' measured
 # times, from their runs' own timings; not run end to end in one go).
 if [ "${1:-}" = all ]; then
-  for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-pair-readout-200 cv-ensemble-cmr-gap cv-ensemble-cmr-gap-pairs cv-ensemble-cmr-gap-roles cv-ensemble-cmr-gap-roles-16 gap-pairs-fold0 cv-angular cv-pair-readout screen-pair-readout cv-pair-readout-d128 cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit site-composition; do
+  for step in shipped-and-earlier cv cv-ensemble-cmr cv-ensemble-cmr-200 cv-ensemble-cmr-angular-200 cv-ensemble-carbon cv-ensemble-carbon-fine cv-ensemble-carbon-fine-5 cv-ensemble-carbon-angular-5 cv-ensemble-cmr-pair-readout-200 cv-ensemble-cmr-gap cv-ensemble-cmr-gap-pairs cv-ensemble-cmr-gap-roles cv-ensemble-cmr-gap-roles-16 cv-ensemble-g cv-ensemble-g-angular gap-pairs-fold0 cv-angular cv-pair-readout screen-pair-readout cv-pair-readout-d128 cv-carbon-cells cv-variants screen tensor ablation-cmr zeroshot-oqmd raw orbit site-composition; do
     echo "== reproduce.sh $step ($(date -u +%H:%M:%S))"
     if [ $step = shipped-and-earlier ]; then bash "$0"; else bash "$0" $step; fi
   done
