@@ -177,6 +177,41 @@ public class SmokeTrainingTests
         }
     }
 
+    /// <summary>
+    /// `--members-from` re-exports saved members without training: the same members give the same graph outputs (here
+    /// with fp16 weights, so the rounding is what changes: within fp16's precision of the fp32 ensemble), and members
+    /// from files that do not add up to --members are refused with the count.
+    /// </summary>
+    [Fact]
+    public void Saved_members_are_re_exported_without_training()
+    {
+        using var folder = new TempFolder("cft-smoke-members");
+        string output = Train(folder.Path, "perov_5_sample.csv", "heat_ref", "eV/cell");
+        Assert.Contains("member 3/3 epoch   1", output);
+        string npz = Path.Combine(folder.Path, "data.npz"), members = Path.Combine(folder.Path, "smoke.members.pt");
+        string[] Export(string name, params string[] extra) => new[] { "trainer/cft_train.py", "--data", npz, "--target", "heat_ref", "--unit", "eV/cell",
+            "--out", Path.Combine(folder.Path, name + ".onnx"), "--d", "32", "--heads", "4", "--blocks", "1", "--ff", "64", "--split-seed", "1",
+            "--members-from", members }.Concat(extra).ToArray();
+        string again = RunPython(Export("again", "--members", "3", "--fp16"));
+        Assert.DoesNotContain("epoch", again);
+        var trained = ModelTestData.ReadTestVectors(Path.Combine(folder.Path, "smoke.testvectors.json"));
+        var exported = ModelTestData.ReadTestVectors(Path.Combine(folder.Path, "again.testvectors.json"));
+        Assert.Equal(trained.Ids, exported.Ids);
+        for (int i = 0; i < trained.Ids.Length; i++)
+            Assert.True(ModelTestData.Close(exported.Prediction[i], trained.Prediction[i], 1e-2), $"{trained.Ids[i]}: re-exported {exported.Prediction[i]}, trained {trained.Prediction[i]}");
+        using var model = CftModel.Load(Path.Combine(folder.Path, "again.onnx"));
+        var run = model.Run(exported.Input);
+        for (int i = 0; i < run.Prediction.Length; i++)
+            Assert.True(ModelTestData.Close(run.Prediction[i], exported.Prediction[i], 1e-5), $"{exported.Ids[i]}: ONNX Runtime {run.Prediction[i]}, PyTorch {exported.Prediction[i]}");
+        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestData.RepositoryRoot };
+        foreach (var a in Export("wrong", "--members", "2")) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        string stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.NotEqual(0, p.ExitCode);
+        Assert.Contains("holds 3 members, --members is 2", stderr);
+    }
+
     /// <summary>Every model kind that is shipped: gap head (members gated, or the pair readout with the members'
     /// probabilities averaged; its non-metal weight 0.001 puts the calibrated threshold at log 0.001, so that the smoke
     /// model calls non-metals and the vectors cover the open branch), plain regression (with and without pair features), log10 moduli, fp16 weights.</summary>
