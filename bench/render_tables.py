@@ -8,6 +8,7 @@ Regions are delimited by `<!-- begin generated: NAME ... -->` and `<!-- end gene
 made by bench/run_benchmarks.sh):
   featurizer.json, cif.json      BenchmarkDotNet's JSON exports (FeaturizerBenchmarks, CifParsingBenchmarks)
   predict-perov_5.json, predict-carbon_24.json   hyperfine --export-json of `cft predict --jobs 1/2`
+  predict-aot-perov_5.json, predict-aot-carbon_24.json   the same with the NativeAOT binary
   predict-inputs.json            structures per input file of those runs
   python.json                    bench/python_throughput.py
   stages.json                    BenchmarkDotNet's JSON export of StageBenchmarks (the share of each prediction stage)
@@ -90,16 +91,20 @@ def cif_table():
     return lines
 
 
-def predict_table():
+def predict_table(build=""):
+    """`cft predict --jobs 1/2` whole runs: the managed build (predict-<set>.json) or, build "aot", the NativeAOT binary
+    (predict-aot-<set>.json, its commands named "AOT jobs 1" …)."""
     inputs = load("predict-inputs.json")
     lines = ["| input | structures | `--jobs 1` | `--jobs 2` | speed-up | two `--jobs 1` runs at once | the machine's ceiling: 2 × jobs 1 / two at once |",
              "|---|---:|---:|---:|---:|---:|---:|"]
+    prefix = f"{build}-" if build else ""
+    tag = f"{build.upper()} " if build else ""
     for name, label in [("perov_5", "perov_5 `val.csv`"), ("carbon_24", "carbon_24 `val.csv`")]:
-        runs = {r["command"]: r for r in load(f"predict-{name}.json")["results"]}
+        runs = {r["command"]: r for r in load(f"predict-{prefix}{name}.json")["results"]}
         n = inputs[name]
-        one, two = runs["jobs 1"], runs["jobs 2"]
+        one, two = runs[f"{tag}jobs 1"], runs[f"{tag}jobs 2"]
         cell = lambda r: f"{r['mean']:.2f} ± {r['stddev']:.2f} s ({n / r['mean']:,.0f}/s)"
-        pair = runs.get("two jobs-1 runs at once")
+        pair = runs.get("two AOT jobs-1 at once" if build else "two jobs-1 runs at once")
         ceiling = f"{pair['mean']:.2f} ± {pair['stddev']:.2f} s | {2 * one['mean'] / pair['mean']:.2f}×" if pair else "— | —"
         lines.append(f"| {label} | {n:,} | {cell(one)} | {cell(two)} | {one['mean'] / two['mean']:.2f}× | {ceiling} |")
     return lines
@@ -260,7 +265,7 @@ def normalizer_table():
     return lines
 
 
-REGIONS = {"pairs": pairs_table, "stages_before_after": stages_before_after_table, "normalizer": normalizer_table, "stages": stages_table, "cthreads": cthreads_table, "predictor": predictor_table, "coldstart": coldstart_table, "featurizer": featurizer_table, "cif": cif_table, "predict": predict_table, "python": python_table}
+REGIONS = {"pairs": pairs_table, "stages_before_after": stages_before_after_table, "normalizer": normalizer_table, "stages": stages_table, "cthreads": cthreads_table, "predictor": predictor_table, "coldstart": coldstart_table, "featurizer": featurizer_table, "cif": cif_table, "predict": predict_table, "predict_aot": lambda: predict_table("aot"), "python": python_table}
 PATTERN = re.compile(r"(<!-- begin generated: (\w+)[^\n]*-->\n)(.*?)(<!-- end generated -->)", re.S)
 
 
