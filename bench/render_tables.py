@@ -91,20 +91,24 @@ def cif_table():
     return lines
 
 
-def predict_table(build=""):
-    """`cft predict --jobs 1/2` whole runs: the managed build (predict-<set>.json) or, build "aot", the NativeAOT binary
-    (predict-aot-<set>.json, its commands named "AOT jobs 1" …)."""
+# Per build of `cft`: the results' file prefix and the hyperfine command names (-n) bench/run_benchmarks.sh gives
+# `--jobs 1`, `--jobs 2` and two `--jobs 1` runs at once.
+PREDICT_RUNS = {"managed": ("predict-", "jobs 1", "jobs 2", "two jobs-1 runs at once"),
+                "aot": ("predict-aot-", "AOT jobs 1", "AOT jobs 2", "two AOT jobs-1 at once")}
+
+
+def predict_table(build="managed"):
+    """`cft predict --jobs 1/2` whole runs of the managed build (predict-<set>.json) or the NativeAOT binary (predict-aot-<set>.json)."""
+    prefix, jobs1, jobs2, both = PREDICT_RUNS[build]
     inputs = load("predict-inputs.json")
     lines = ["| input | structures | `--jobs 1` | `--jobs 2` | speed-up | two `--jobs 1` runs at once | the machine's ceiling: 2 × jobs 1 / two at once |",
              "|---|---:|---:|---:|---:|---:|---:|"]
-    prefix = f"{build}-" if build else ""
-    tag = f"{build.upper()} " if build else ""
     for name, label in [("perov_5", "perov_5 `val.csv`"), ("carbon_24", "carbon_24 `val.csv`")]:
-        runs = {r["command"]: r for r in load(f"predict-{prefix}{name}.json")["results"]}
+        runs = {r["command"]: r for r in load(f"{prefix}{name}.json")["results"]}
         n = inputs[name]
-        one, two = runs[f"{tag}jobs 1"], runs[f"{tag}jobs 2"]
+        one, two = runs[jobs1], runs[jobs2]
         cell = lambda r: f"{r['mean']:.2f} ± {r['stddev']:.2f} s ({n / r['mean']:,.0f}/s)"
-        pair = runs.get("two AOT jobs-1 at once" if build else "two jobs-1 runs at once")
+        pair = runs.get(both)
         ceiling = f"{pair['mean']:.2f} ± {pair['stddev']:.2f} s | {2 * one['mean'] / pair['mean']:.2f}×" if pair else "— | —"
         lines.append(f"| {label} | {n:,} | {cell(one)} | {cell(two)} | {one['mean'] / two['mean']:.2f}× | {ceiling} |")
     return lines

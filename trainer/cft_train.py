@@ -325,6 +325,7 @@ def train_member(args, data, split, y_all, mean, std, radial, zero, table, seed,
 
 
 def new_model(args, data, mean, std, radial, table):
+    """An untrained member with the architecture the options name."""
     model = CftModel(data.feature_count, args.d, args.heads, args.blocks, args.ff, args.dropout, args.head, mean, std, radial, table,
                      args.feature_dropout, args.fourier_init, args.cell, args.pair_readout, args.readout_dropout, args.gap_rule,
                      args.site_roles, args.role_width, not args.no_pooled_state)
@@ -333,8 +334,8 @@ def new_model(args, data, mean, std, radial, table):
 
 
 def load_members(args, data, mean, std, radial, table):
-    """[(model, epochs, steps)] from --members-from: every file's members in order; exactly --members of them, trained on
-    this split (the normalisation must match) with this architecture (load_state_dict is strict)."""
+    """[(model, epochs, steps, seconds)] from --members-from: every file's members in order; exactly --members of them,
+    trained on this split (the normalisation must match) with this architecture (load_state_dict is strict)."""
     loaded = []
     for path in args.members_from.split(","):
         saved = torch.load(path)

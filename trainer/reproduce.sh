@@ -80,8 +80,8 @@ GAP_PAIRS=(--head gap --blocks 0 --pair-readout 32 --readout-dropout 0.2 --gap-r
   --select last --schedule constant --lr 3e-3 --batch-size 256 --weight-decay 1e-3 --epochs 60 --patience 60)
 # The CMR band gap with the site-role readout (docs/models.md): no transformer blocks and no pooled state: each site
 # softly assigned to one of 3 roles from its radial distribution, per role the mean of its sites' element vectors (learned
-# embeddings of width 128, no element facts), a readout MLP; otherwise as GAP_PAIRS. Needs --d 128 after "${E[@]}".
-GAP_ROLES=(--head gap --blocks 0 --site-roles 3 --role-width 24 --no-pooled-state --positional none --cell volume --element-features none --readout-dropout 0.2
+# embeddings of width 128, no element facts), a readout MLP; otherwise as GAP_PAIRS. Given after "${E[@]}" (its --d wins).
+GAP_ROLES=(--d 128 --head gap --blocks 0 --site-roles 3 --role-width 24 --no-pooled-state --positional none --cell volume --element-features none --readout-dropout 0.2
   --gap-rule probability --gap-positive-weight 1 --gap-threshold calibrated --select last --schedule constant --lr 3e-3 --batch-size 256
   --weight-decay 1e-3 --epochs 60 --patience 60)
 CMR=(--description "cmr_perovskites/data.csv (CMR cubic perovskites, Castelli et al. 2012; 15,143 structures)")
@@ -205,7 +205,6 @@ fi
 # σ 0.1 Å (each about 25 minutes on one core; -5 with 5 networks per fold, as shipped, about 40); cv-ensemble-cmr-angular-200:
 # CMR e_form at 200 epochs with three-body pair channels (about 35 minutes per fold on one core), -pair-readout-200 with the
 # pair readout too (as shipped since 2026-12-06; about as long); cv-ensemble-cmr-gap: the CMR band gap (about 20 minutes per fold on one core).
-last=()
 case "${1:-}" in
   cv-ensemble-cmr) dir=cv_ens3 name=cmr_perovskites-e_form run=(cmr e_form eV/atom --epochs 100 --patience 100 --feature-dropout 0.3 --weight-decay 0.05) ;;
   cv-ensemble-cmr-200) dir=cv_ens3_e200 name=cmr_perovskites-e_form run=(cmr e_form eV/atom --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05) ;;
@@ -217,15 +216,16 @@ case "${1:-}" in
   cv-ensemble-cmr-pair-readout-200) dir=cv_ens3_pair_readout_e200 name=cmr_perovskites-e_form run=(cmr-angular e_form eV/atom --epochs 200 --patience 200 --feature-dropout 0.3 --weight-decay 0.05 --pair-readout 32) ;;
   cv-ensemble-cmr-gap) dir=cv_ens3_gap name=cmr_perovskites-gap_gllbsc run=(cmr gap_gllbsc eV --head gap --epochs 100 --patience 100) ;;
   cv-ensemble-cmr-gap-pairs) dir=cv_ens8_gap_pairs name=cmr_perovskites-gap_gllbsc members=8 run=(cmr gap_gllbsc eV "${GAP_PAIRS[@]}") ;;
-  cv-ensemble-cmr-gap-roles) dir=cv_ens8_gap_roles name=cmr_perovskites-gap_gllbsc members=8 run=(cmr gap_gllbsc eV "${GAP_ROLES[@]}") last=(--d 128) ;;
+  cv-ensemble-cmr-gap-roles) dir=cv_ens8_gap_roles name=cmr_perovskites-gap_gllbsc members=8 run=(cmr gap_gllbsc eV "${GAP_ROLES[@]}") ;;
   cv-ensemble-g) dir=cv_ens3_g name=mp_elastic-G_Voigt run=(mp_elastic G_Voigt GPa --log10 --epochs 150 --patience 150) ;;
   cv-ensemble-g-angular) dir=cv_ens3_g_angular name=mp_elastic-G_Voigt run=(mp_elastic-angular G_Voigt GPa --log10 --epochs 150 --patience 150) ;;
-  cv-ensemble-cmr-gap-roles-16) dir=cv_ens16_gap_roles name=cmr_perovskites-gap_gllbsc members=16 run=(cmr gap_gllbsc eV "${GAP_ROLES[@]}") last=(--d 128) ;;
+  cv-ensemble-cmr-gap-roles-16) dir=cv_ens16_gap_roles name=cmr_perovskites-gap_gllbsc members=16 run=(cmr gap_gllbsc eV "${GAP_ROLES[@]}") ;;
   *) dir= ;;
 esac
 if [ -n "$dir" ]; then
-  folds "0 2 4" "$dir" "$name" "${run[@]}" "${E[@]}" --members ${members:-3} "${last[@]}" &
-  folds "1 3" "$dir" "$name" "${run[@]}" "${E[@]}" --members ${members:-3} "${last[@]}" &
+  # run = data target unit [options...]: the step's options come after the shipped members' settings, so they win.
+  folds "0 2 4" "$dir" "$name" "${run[@]:0:3}" "${E[@]}" --members ${members:-3} "${run[@]:3}" &
+  folds "1 3" "$dir" "$name" "${run[@]:0:3}" "${E[@]}" --members ${members:-3} "${run[@]:3}" &
   wait
   /usr/bin/python3 trainer/report.py trainer/results cv
   exit 0
@@ -393,7 +393,7 @@ fi
 ) &
 (
   # The CMR band gap with the site-role readout (cv-ensemble-cmr-gap-roles-16: the first recipe that beats predicting 0 in CV), 16 members.
-  train cmr_perovskites-gap_gllbsc cmr gap_gllbsc eV "${E[@]}" "${GAP_ROLES[@]}" --d 128 --members 16 "${CMR[@]}"
+  train cmr_perovskites-gap_gllbsc cmr gap_gllbsc eV "${E[@]}" "${GAP_ROLES[@]}" --members 16 "${CMR[@]}"
   train oqmd_mp_perovskites-band_gap oqmd_mp_perovskites band_gap eV --head gap "${E[@]}" --epochs 80 --patience 80 "${PER[@]}"
   # Pair messages only: on carbon the Fourier features cost accuracy (see Results); the Niggli cell: no spglib, fp16 weights;
   # the finer pair basis (60 Gaussians of σ 0.1 Å: cross-validated 0.0142 against 0.0156 eV/atom, cv-ensemble-carbon-fine)

@@ -350,25 +350,30 @@ public sealed class CftModel : IDisposable
 
     private ModelOutput RunSession(ModelInput input)
     {
-        using var features = OrtValue.CreateTensorValueFromMemory(UsesFourierFeatures ? input.Features : new float[input.Features.Length], [input.Batch, input.Sites, input.FeatureCount]);
-        using var atomic = OrtValue.CreateTensorValueFromMemory(input.AtomicNumber, [input.Batch, input.Sites]);
-        using var weight = OrtValue.CreateTensorValueFromMemory(input.Weight, [input.Batch, input.Sites]);
-        using var lattice = OrtValue.CreateTensorValueFromMemory(input.Lattice, [input.Batch, 3, 3]);
-        using var runOptions = new RunOptions();
-        var session = Session;
         if (Pairs is not null && (input.Pair is null || input.PairChannelCount != Pairs.ChannelCount))
             throw new ArgumentException($"{Name} takes pair features with C = {Pairs.ChannelCount} channels; the input has {(input.Pair is null ? "none" : "C = " + input.PairChannelCount)}", nameof(input));
-        using var pair = Pairs is null ? null : OrtValue.CreateTensorValueFromMemory(input.Pair!, [input.Batch, input.Sites, input.Sites, input.PairChannelCount]);
-        var values = _inputs.Select(name => name switch
+        var session = Session;
+        // Only the inputs the graph declares (_inputs, in InputNames' order) are wrapped.
+        var values = new OrtValue[_inputs.Length];
+        try
         {
-            "features" => features,
-            "atomic_number" => atomic,
-            "weight" => weight,
-            "lattice" => lattice,
-            _ => pair!,
-        }).ToArray();
-        using var outputs = session.Run(runOptions, _inputs, values, _outputs);
-        return Read(outputs, input.Batch);
+            for (int k = 0; k < values.Length; k++)
+                values[k] = _inputs[k] switch
+                {
+                    "features" => OrtValue.CreateTensorValueFromMemory(UsesFourierFeatures ? input.Features : new float[input.Features.Length], [input.Batch, input.Sites, input.FeatureCount]),
+                    "atomic_number" => OrtValue.CreateTensorValueFromMemory(input.AtomicNumber, [input.Batch, input.Sites]),
+                    "weight" => OrtValue.CreateTensorValueFromMemory(input.Weight, [input.Batch, input.Sites]),
+                    "lattice" => OrtValue.CreateTensorValueFromMemory(input.Lattice, [input.Batch, 3, 3]),
+                    _ => OrtValue.CreateTensorValueFromMemory(input.Pair!, [input.Batch, input.Sites, input.Sites, input.PairChannelCount]),
+                };
+            using var runOptions = new RunOptions();
+            using var outputs = session.Run(runOptions, _inputs, values, _outputs);
+            return Read(outputs, input.Batch);
+        }
+        finally
+        {
+            foreach (var value in values) value?.Dispose();
+        }
     }
 
     private ModelOutput Read(IDisposableReadOnlyCollection<OrtValue> outputs, int batch)

@@ -81,6 +81,14 @@ public class SmokeTrainingTests
     /// <summary>Runs a trainer script from the repository root; fails the test unless it exits 0 within 5 minutes; its stdout.</summary>
     private static string RunPython(string[] arguments)
     {
+        var (exitCode, output, error) = RunPythonProcess(arguments);
+        Assert.True(exitCode == 0, $"{arguments[0]} exited {exitCode}:\n{output}\n{error}");
+        return output;
+    }
+
+    /// <summary>Runs a trainer script from the repository root (one BLAS thread); fails the test unless it ends within 5 minutes.</summary>
+    private static (int ExitCode, string Output, string Error) RunPythonProcess(string[] arguments)
+    {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestData.RepositoryRoot };
         foreach (var a in arguments) psi.ArgumentList.Add(a);
         psi.Environment["OPENBLAS_NUM_THREADS"] = "1";
@@ -88,8 +96,7 @@ public class SmokeTrainingTests
         var stderr = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd();
         Assert.True(p.WaitForExit(300_000), "the smoke training did not finish in 5 minutes");
-        Assert.True(p.ExitCode == 0, $"{arguments[0]} exited {p.ExitCode}:\n{output}\n{stderr.Result}");
-        return output;
+        return (p.ExitCode, output, stderr.Result);
     }
 
     /// <summary>Featurizes a bundled sample and trains a 3-member smoke ensemble (6 steps) into dir/smoke.onnx; the trainer's stdout.</summary>
@@ -203,12 +210,8 @@ public class SmokeTrainingTests
         var run = model.Run(exported.Input);
         for (int i = 0; i < run.Prediction.Length; i++)
             Assert.True(ModelTestData.Close(run.Prediction[i], exported.Prediction[i], 1e-5), $"{exported.Ids[i]}: ONNX Runtime {run.Prediction[i]}, PyTorch {exported.Prediction[i]}");
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = TestData.RepositoryRoot };
-        foreach (var a in Export("wrong", "--members", "2")) psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        string stderr = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.NotEqual(0, p.ExitCode);
+        var (exitCode, _, stderr) = RunPythonProcess(Export("wrong", "--members", "2"));
+        Assert.NotEqual(0, exitCode);
         Assert.Contains("holds 3 members, --members is 2", stderr);
     }
 
